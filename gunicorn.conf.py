@@ -1,0 +1,47 @@
+"""gunicorn settings. Threads x workers is bounded by the database connection budget.
+
+Every thread can hold one pooled connection, so `WEB_CONCURRENCY x WEB_THREADS` must not exceed
+`DB_CONNECTION_BUDGET`; we refuse to start otherwise instead of failing under load.
+"""
+
+import os
+import sys
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        sys.exit(f"Configuration error: {name} must be a whole number, not {raw!r}")
+
+
+workers = _int("WEB_CONCURRENCY", 2)
+threads = _int("WEB_THREADS", 4)
+_budget = _int("DB_CONNECTION_BUDGET", 20)
+if workers * threads > _budget:
+    sys.exit(
+        f"Configuration error: WEB_CONCURRENCY ({workers}) x WEB_THREADS ({threads}) exceeds "
+        f"DB_CONNECTION_BUDGET ({_budget})"
+    )
+os.environ.setdefault("DB_POOL_MAX_SIZE", str(threads))
+
+bind = os.environ.get("WEB_BIND", f"127.0.0.1:{_int('PORT', 8000)}")
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = None  # django-structlog logs every request, with NIKs masked
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server: object) -> None:
+    # Load the settings in the arbiter so a configuration error is one line, before any worker forks.
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django.setup()

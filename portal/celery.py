@@ -1,0 +1,50 @@
+"""The Celery app: queues, routing and the task defaults every task in the project uses.
+
+Queues: `default`, `payments`, `claims`, `pdf`, `notifications`. Routing is by task name, so a task
+lands on its queue without each call site having to know it. Tasks are enqueued after commit with
+`.delay_on_commit()` (Celery's Django task class provides it), take ids, and are safe to run twice.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from celery import Celery, shared_task
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+QUEUES = ("default", "payments", "claims", "pdf", "notifications")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+# First match wins: PDF rendering and outbound messages have their own workers whatever app owns them.
+app.conf.task_routes = {
+    "*.tasks.render_*": {"queue": "pdf"},
+    "*.tasks.send_*": {"queue": "notifications"},
+    "contributions.tasks.*": {"queue": "payments"},
+    "claims.tasks.*": {"queue": "claims"},
+}
+app.conf.broker_connection_timeout = 3
+app.autodiscover_tasks()
+
+
+def idempotent_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """`shared_task` for tasks that are safe to run twice.
+
+    Only such tasks may be acknowledged late and re-queued when a worker dies mid-task; they also
+    retry transient failures a bounded number of times with jittered exponential backoff.
+    """
+    defaults: dict[str, Any] = {
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": (ConnectionError, TimeoutError),
+        "max_retries": 5,
+        "retry_backoff": True,
+        "retry_backoff_max": 600,
+        "retry_jitter": True,
+    }
+    return shared_task(**{**defaults, **options})

@@ -1,0 +1,27 @@
+"""Masking of personal numbers for display and for logs.
+
+NIK and KK are 16 digits; we keep the first 4 (province + regency, not personal) and the last 4 so a
+participant can still recognise their own number: `3171********0001`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+# Indonesian mobile numbers: 08xx / 628xx / +628xx followed by 7-11 digits.
+_MOBILE = re.compile(r"(?<!\d)(\+?62|0)(8\d{2})\d{4,8}(\d{2})(?!\d)")
+
+
+def mask_nik(value: str) -> str:
+    """Mask a 16-digit NIK/KK for display; anything else is fully masked."""
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    if len(digits) != 16:
+        return "*" * len(digits) if digits else ""
+    return f"{digits[:4]}{'*' * 8}{digits[-4:]}"
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Mask every 16-digit number and every mobile number inside free text (log lines)."""
+    text = _SIXTEEN_DIGITS.sub(lambda m: f"{m.group(1)}{'*' * 8}{m.group(2)}", text)
+    return _MOBILE.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(3)}", text)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start PostgreSQL + Redis, prepare the database and serve the
+# portal with a Celery worker and beat. Ctrl-C stops everything this script started; data stays.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+PORT="${PORT:-8000}"
+export PORT
+mkdir -p "$LOCAL"
+exec 9>"$LOCAL/run.lock"
+flock -n 9 || die "another 'make run' is already running from this checkout (lock: .local/run.lock)"
+port_in_use "$PORT" && die "port $PORT is already in use; stop the other server or run: PORT=8001 make run"
+
+apt_ensure msgfmt gettext
+python_env
+UV="$(uv_bin)"
+
+scripts/services.sh start run
+trap 'scripts/services.sh stop run' EXIT
+eval "$(scripts/services.sh env run)"
+
+export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
+manage() { "$UV" run --locked --no-sync python manage.py "$@"; }
+
+say "Applying migrations"; manage migrate --noinput >/dev/null
+say "Compiling translations"; manage compilemessages --ignore=.venv --ignore=.local >/dev/null
+say "Collecting static files"; manage collectstatic --noinput >/dev/null
+say "Loading demo data"; manage seed_demo
+
+cat <<BANNER
+
+  Portal Peserta is starting on  http://127.0.0.1:$PORT/
+  Health:                        http://127.0.0.1:$PORT/healthz
+  Admin (staff):                 http://127.0.0.1:$PORT/admin/
+
+  Demo logins (development data only; password for all: demo-portal-2026)
+    admin@demo.portalpeserta.id   superuser / branch admin
+
+  Emails and SMS are printed below. Press Ctrl-C to stop; the data stays in .local/run/.
+
+BANNER
+
+"$UV" run --locked --no-sync honcho start -f Procfile

@@ -1,0 +1,70 @@
+import threading
+from typing import Any
+
+import pytest
+from celery.signals import task_postrun
+from django.db import transaction
+
+from portal.celery import app
+from portal.models import Heartbeat
+from portal.tasks import heartbeat
+
+
+def test_queues_and_routing() -> None:
+    assert [q.name for q in app.conf.task_queues] == [
+        "default",
+        "payments",
+        "claims",
+        "pdf",
+        "notifications",
+    ]
+    router = app.amqp.router
+    assert router.route({}, "contributions.tasks.payment_reconcile")["queue"].name == "payments"
+    assert router.route({}, "claims.tasks.claim_verify")["queue"].name == "claims"
+    assert router.route({}, "claims.tasks.render_claim_receipt")["queue"].name == "pdf"
+    assert router.route({}, "participants.tasks.send_statement_ready")["queue"].name == "notifications"
+    assert router.route({}, "portal.tasks.heartbeat")["queue"].name == "default"
+
+
+def test_serialization_and_reliability_settings() -> None:
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_soft_time_limit < app.conf.task_time_limit
+    # The visibility timeout must outlast any countdown, or Redis redelivers tasks that are waiting.
+    assert app.conf.broker_transport_options["visibility_timeout"] > 24 * 60 * 60
+    assert heartbeat.acks_late is True
+    assert heartbeat.reject_on_worker_lost is True
+
+
+def test_beat_schedule_is_static_and_points_at_registered_tasks() -> None:
+    schedule = app.conf.beat_schedule
+    assert schedule["heartbeat"]["task"] == "portal.tasks.heartbeat"
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks
+
+
+@pytest.mark.integration
+def test_task_enqueued_on_commit_runs_on_a_real_worker(celery_worker: Any) -> None:
+    done = threading.Event()
+
+    def on_done(sender: Any = None, **kwargs: Any) -> None:
+        if sender is not None and sender.name == "portal.tasks.heartbeat":
+            done.set()
+
+    task_postrun.connect(on_done, weak=False)
+    try:
+        with transaction.atomic():
+            heartbeat.delay_on_commit("integration")
+            # Not sent yet: the task would otherwise race the transaction it depends on.
+            assert not done.is_set()
+        assert done.wait(timeout=30), "the worker did not run the task"
+    finally:
+        task_postrun.disconnect(on_done)
+    assert Heartbeat.objects.filter(key="integration").count() == 1
+
+
+@pytest.mark.django_db
+def test_heartbeat_is_idempotent() -> None:
+    heartbeat("twice")
+    heartbeat("twice")
+    assert Heartbeat.objects.filter(key="twice").count() == 1
