@@ -42,4 +42,7 @@ cat <<BANNER
 
 BANNER
 
-"$UV" run --locked --no-sync honcho start -f Procfile
+# Ctrl-C reaches honcho (which stops web, worker and beat); this script survives it to run the EXIT
+# trap that stops PostgreSQL and Redis cleanly.
+trap ':' INT
+"$UV" run --locked --no-sync honcho start -f Procfile || true
