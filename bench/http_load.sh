@@ -7,7 +7,8 @@ cd "$ROOT"
 apt_ensure wrk wrk
 port="${BENCH_PORT:-8765}"
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
-  DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_LOG_LEVEL=WARNING \
+  DJANGO_ALLOWED_HOSTS=127.0.0.1 NIK_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64)" \
+  NIK_BLIND_INDEX_KEY="$(head -c 32 /dev/urandom | base64)" DJANGO_SECURE_SSL_REDIRECT=false DJANGO_LOG_LEVEL=WARNING \
   WEB_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" WEB_THREADS="${WEB_THREADS:-4}"
 .venv/bin/gunicorn portal.wsgi -c gunicorn.conf.py --daemon --pid "$LOCAL/bench-gunicorn.pid"
 trap 'kill "$(cat "$LOCAL/bench-gunicorn.pid")" 2>/dev/null || true' EXIT

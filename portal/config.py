@@ -118,3 +118,19 @@ def mailer_from_url(config: dict[str, Any]) -> dict[str, Any]:
     else:
         options.setdefault("timeout", 10)
     return {"BACKEND": backend, "OPTIONS": options}
+
+
+def check_nik_keys(keys: list[str]) -> None:
+    """Every NIK encryption key must be base64 of exactly 32 bytes."""
+    import base64
+    import binascii
+
+    if not keys:
+        raise ConfigError("NIK_ENCRYPTION_KEYS must list at least one key")
+    for key in keys:
+        try:
+            raw = base64.b64decode(key.strip(), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ConfigError("NIK_ENCRYPTION_KEYS must be base64-encoded 32-byte keys") from exc
+        if len(raw) != 32:
+            raise ConfigError("NIK_ENCRYPTION_KEYS must be base64-encoded 32-byte keys")

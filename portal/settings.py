@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.config import ConfigError, Env, db_pool_options, mailer_from_url, require
+from portal.config import ConfigError, Env, check_nik_keys, db_pool_options, mailer_from_url, require
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -104,6 +104,8 @@ DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),
     "pool": db_pool_options(max_size=DB_POOL_MAX_SIZE, timeout=env.float("DB_POOL_TIMEOUT", default=5.0)),
 }
+# Parallel test runs against one server need distinct test databases (pytest-xdist adds its own suffix).
+DATABASES["default"]["TEST"] = {"NAME": env.str("DJANGO_TEST_DATABASE_NAME", default="") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker on one DB number, cache on another -------------------------------------
@@ -128,6 +130,21 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Personal data at rest ------------------------------------------------------------------------
+# NIK is encrypted with AES-256-GCM (participants/nik.py). Keys are base64 of 32 random bytes, newest
+# first; older keys keep decrypting during rotation. The blind-index key makes exact NIK lookups possible.
+
+if DEBUG:
+    NIK_ENCRYPTION_KEYS = env.list(
+        "NIK_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktbmlrLWtleS1kby1ub3QtdXNlLTAwMDE="]
+    )
+    NIK_BLIND_INDEX_KEY = env.str("NIK_BLIND_INDEX_KEY", default="dev-only-nik-index-key")
+else:
+    require(env, "NIK_ENCRYPTION_KEYS")
+    NIK_ENCRYPTION_KEYS = env.list("NIK_ENCRYPTION_KEYS")
+    NIK_BLIND_INDEX_KEY = require(env, "NIK_BLIND_INDEX_KEY", min_length=32)
+check_nik_keys(NIK_ENCRYPTION_KEYS)
 
 # --- Passwords ------------------------------------------------------------------------------------
 

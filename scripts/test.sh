@@ -25,6 +25,7 @@ say "makemigrations --check"; run python manage.py makemigrations --check --dry-
 say "check --deploy (production settings)"
 DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
   DJANGO_ALLOWED_HOSTS=portal.example.id DJANGO_LOG_FORMAT=json \
+  NIK_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64)" NIK_BLIND_INDEX_KEY="$(head -c 32 /dev/urandom | base64)" \
   run python manage.py check --deploy --fail-level WARNING
 say "compilemessages + collectstatic"
 run python manage.py compilemessages --ignore=.venv --ignore=.local >/dev/null

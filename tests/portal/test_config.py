@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "s" * 60,
+    "NIK_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+    "NIK_BLIND_INDEX_KEY": "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
     "DJANGO_ALLOWED_HOSTS": "portal.example.id",
     "DJANGO_READ_DOT_ENV_FILE": "false",
 }

@@ -13,6 +13,8 @@ def test_production_security_settings() -> None:
         **os.environ,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "s" * 60,
+        "NIK_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+        "NIK_BLIND_INDEX_KEY": "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
         "DJANGO_ALLOWED_HOSTS": "portal.example.id",
     }
     code = (

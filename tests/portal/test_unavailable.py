@@ -65,6 +65,8 @@ def _run_with_database_down(code: str) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "x" * 60,
+        "NIK_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+        "NIK_BLIND_INDEX_KEY": "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         # Nothing listens on port 9: every connection attempt is refused.

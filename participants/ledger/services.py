@@ -1,0 +1,149 @@
+"""Writing to the JHT ledger. The only code that inserts entries or changes balance rows.
+
+Every entry has an `idempotency_key`; posting the same key twice posts once. The balance row is upserted
+in the same transaction with an atomic `balance = balance + x`, so concurrent postings to one KPJ
+serialise on the row and never lose an update. The database refuses a negative balance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import structlog
+from django.db import IntegrityError, connection, transaction
+
+from participants.ledger.models import EntryKind, LedgerEntry
+
+log = structlog.get_logger(__name__)
+
+_BALANCE_UPSERT = """
+INSERT INTO participants_jhtbalance
+    (account_id, balance_idr, employer_idr, worker_idr, development_idr, other_idr, entries_count, updated_at)
+VALUES (%s, %s, %s, %s, %s, %s, 1, now())
+ON CONFLICT (account_id) DO UPDATE SET
+    balance_idr = participants_jhtbalance.balance_idr + EXCLUDED.balance_idr,
+    employer_idr = participants_jhtbalance.employer_idr + EXCLUDED.employer_idr,
+    worker_idr = participants_jhtbalance.worker_idr + EXCLUDED.worker_idr,
+    development_idr = participants_jhtbalance.development_idr + EXCLUDED.development_idr,
+    other_idr = participants_jhtbalance.other_idr + EXCLUDED.other_idr,
+    entries_count = participants_jhtbalance.entries_count + 1,
+    updated_at = now()
+"""
+
+
+class InsufficientBalance(Exception):
+    """The entry would make the KPJ's JHT balance negative; nothing was posted."""
+
+
+def _balance_parts(entry: LedgerEntry) -> tuple[int, int, int, int]:
+    if entry.kind == EntryKind.CONTRIBUTION:
+        return entry.employer_idr, entry.worker_idr, 0, 0
+    if entry.kind == EntryKind.DEVELOPMENT:
+        return 0, 0, entry.amount_idr, 0
+    return 0, 0, 0, entry.amount_idr
+
+
+def ledger_post(
+    *,
+    account_id: int,
+    kind: str,
+    amount_idr: int,
+    value_date: dt.date,
+    idempotency_key: str,
+    employer_idr: int = 0,
+    worker_idr: int = 0,
+    period: dt.date | None = None,
+    year: int | None = None,
+    reason: str = "",
+    created_by_id: int | None = None,
+) -> LedgerEntry | None:
+    """Append one entry and move the balance row with it, atomically.
+
+    Returns the new entry, or None when an entry with this idempotency key already exists (nothing
+    changes). Raises InsufficientBalance when the balance would go below zero (nothing changes) and
+    IntegrityError for entries that break the ledger's constraints.
+    """
+    entry = LedgerEntry(
+        account_id=account_id,
+        kind=kind,
+        amount_idr=amount_idr,
+        employer_idr=employer_idr,
+        worker_idr=worker_idr,
+        value_date=value_date,
+        period=period,
+        year=year,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        created_by_id=created_by_id,
+    )
+    with transaction.atomic():
+        if LedgerEntry.objects.filter(idempotency_key=idempotency_key).exists():
+            return None
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError as exc:
+            if LedgerEntry.objects.filter(idempotency_key=idempotency_key).exists():
+                return None  # a concurrent caller posted the same key first
+            raise exc
+        employer, worker, development, other = _balance_parts(entry)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    _BALANCE_UPSERT, [account_id, amount_idr, employer, worker, development, other]
+                )
+        except IntegrityError as exc:
+            if "jht_balance_not_negative" in str(exc):
+                raise InsufficientBalance(account_id) from exc
+            raise
+    log.info("ledger.posted", account_id=account_id, kind=kind, amount_idr=amount_idr)
+    return entry
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    account_id: int
+    kpj: str
+    balance_idr: int | None
+    ledger_sum_idr: int
+
+
+_RECONCILE = """
+WITH sums AS (
+    SELECT account_id, SUM(amount_idr) AS total,
+           SUM(CASE WHEN kind = 'contribution' THEN employer_idr ELSE 0 END) AS employer,
+           SUM(CASE WHEN kind = 'contribution' THEN worker_idr ELSE 0 END) AS worker,
+           SUM(CASE WHEN kind = 'development' THEN amount_idr ELSE 0 END) AS development,
+           COUNT(*) AS n
+    FROM participants_ledgerentry GROUP BY account_id
+)
+SELECT COALESCE(s.account_id, b.account_id), p.kpj, b.balance_idr, COALESCE(s.total, 0)
+FROM sums s
+FULL OUTER JOIN participants_jhtbalance b ON b.account_id = s.account_id
+JOIN participants_participant p ON p.id = COALESCE(s.account_id, b.account_id)
+WHERE b.account_id IS NULL
+   OR s.account_id IS NULL AND (b.balance_idr <> 0 OR b.entries_count <> 0)
+   OR b.balance_idr <> s.total OR b.employer_idr <> s.employer OR b.worker_idr <> s.worker
+   OR b.development_idr <> s.development OR b.entries_count <> s.n
+ORDER BY 1
+"""
+
+
+def ledger_reconcile() -> list[Mismatch]:
+    """Prove balance = Σ entries (and each component) for every KPJ; return the accounts that differ.
+
+    Read-only. Runs in one REPEATABLE READ snapshot so postings during the run cannot cause false alarms.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute(_RECONCILE)
+        mismatches = [Mismatch(a, k, b, s) for a, k, b, s in cursor.fetchall()]
+    for m in mismatches:
+        log.error(
+            "ledger.mismatch",
+            account_id=m.account_id,
+            balance_idr=m.balance_idr,
+            ledger_sum_idr=m.ledger_sum_idr,
+        )
+    return mismatches

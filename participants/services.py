@@ -1,0 +1,68 @@
+"""Writes on participants: registration of a KPJ and linking KPJs to an online account."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from participants.models import Branch, MembershipStatus, Participant, StatusReason, User
+from participants.nik import InvalidNik, nik_matches_person
+
+
+def participant_create(
+    *,
+    kpj: str,
+    nik: str,
+    full_name: str,
+    birth_date: dt.date,
+    sex: str,
+    category: str,
+    branch: Branch,
+    registered_on: dt.date,
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    status: str = MembershipStatus.AKTIF,
+    status_reason: str = StatusReason.REGISTERED,
+    status_since: dt.date | None = None,
+) -> Participant:
+    """Register one KPJ. Raises InvalidNik when the NIK's birth date / sex disagree with the record."""
+    if not nik_matches_person(nik, birth_date=birth_date, sex=sex):
+        raise InvalidNik("Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK.")
+    participant = Participant(
+        kpj=kpj,
+        full_name=full_name,
+        birth_date=birth_date,
+        sex=sex,
+        category=category,
+        branch=branch,
+        registered_on=registered_on,
+        email=email,
+        phone=phone,
+        address=address,
+        status=status,
+        status_reason=status_reason,
+        status_since=status_since or registered_on,
+    )
+    participant.set_nik(nik)
+    participant.save(force_insert=True)
+    return participant
+
+
+@transaction.atomic
+def participant_link_to_user(*, user: User, participant_id: int) -> Participant:
+    """Link a KPJ to the account of the person holding it (same NIK). Idempotent.
+
+    Raises Participant.DoesNotExist when the KPJ is not the user's person's (same NIK) or is linked to
+    another account: callers turn that into a 404, revealing nothing.
+    """
+    own_indexes = Participant.objects.filter(user=user).values("nik_index")
+    participant = (
+        Participant.objects.select_for_update()
+        .filter(nik_index__in=own_indexes, user__isnull=True)
+        .get(pk=participant_id)
+    )
+    participant.user = user
+    participant.save(update_fields=["user", "updated_at"])
+    return participant
