@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_structlog",
     "portal",
     "participants",
+    "accounts",
     "contributions",
     "claims",
 ]
@@ -240,6 +241,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- Accounts (allauth, axes, sessions) — owned by the accounts app ------------------------------
+
+# --- Payments (gateways, Midtrans) — owned by the contributions app -------------------------------
 
 # --- Email ----------------------------------------------------------------------------------------
 

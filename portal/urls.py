@@ -19,7 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path("akun/", include("participants.accounts.urls")),
+    path("akun/", include("accounts.urls")),
     path("peserta/", include("participants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -133,10 +133,10 @@ ORDER BY 1
 def ledger_reconcile() -> list[Mismatch]:
     """Prove balance = Σ entries (and each component) for every KPJ; return the accounts that differ.
 
-    Read-only. Runs in one REPEATABLE READ snapshot so postings during the run cannot cause false alarms.
+    Read-only. One SQL statement, so it sees one snapshot: postings during the run cannot cause false
+    alarms.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with connection.cursor() as cursor:
         cursor.execute(_RECONCILE)
         mismatches = [Mismatch(a, k, b, s) for a, k, b, s in cursor.fetchall()]
     for m in mismatches:

@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_home_page_in_a_real_browser(page: Page, live_server: object) -> None:
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if msg.type == "error" else None)
-    page.goto(f"{live_server.url}/")  # type: ignore[attr-defined]
+    page.goto(f"{live_server.url}/")
 
     expect(page).to_have_title("Beranda · BPJS Ketenagakerjaan")
     expect(page.get_by_role("heading", level=1)).to_have_text("Layanan mandiri peserta BPJS Ketenagakerjaan")

@@ -23,7 +23,7 @@ def test_round_rupiah_rounds_half_up(amount: Decimal, expected: int) -> None:
 
 def test_round_rupiah_refuses_float() -> None:
     with pytest.raises(TypeError):
-        round_rupiah(0.5)  # type: ignore[arg-type]
+        round_rupiah(0.5)
 
 
 @pytest.mark.parametrize(

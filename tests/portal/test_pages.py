@@ -95,9 +95,9 @@ def test_login_with_wrong_password_shows_one_generic_error(client: Client, owner
 def test_login_and_logout(client: Client, owner: object) -> None:
     from tests.factories import TEST_PASSWORD
 
-    response = client.post("/masuk/", {"username": owner.email, "password": TEST_PASSWORD})  # type: ignore[attr-defined]
+    response = client.post("/masuk/", {"username": owner.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(owner.pk)  # type: ignore[attr-defined]
+    assert client.session["_auth_user_id"] == str(owner.pk)
     response = client.post("/keluar/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session

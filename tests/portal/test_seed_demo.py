@@ -6,7 +6,7 @@ from participants.models import User
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent(settings: object, capsys: pytest.CaptureFixture[str]) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
+    settings.DEBUG = True
     call_command("seed_demo")
     admin = User.objects.get(email="admin@demo.portalpeserta.id")
     first = (admin.password, admin.is_superuser, User.objects.count())
@@ -19,7 +19,7 @@ def test_seed_demo_is_idempotent(settings: object, capsys: pytest.CaptureFixture
 
 @pytest.mark.django_db
 def test_seed_demo_refuses_production(settings: object) -> None:
-    settings.DEBUG = False  # type: ignore[attr-defined]
+    settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert User.objects.count() == 0
