@@ -72,5 +72,8 @@ def configure_logging(*, log_format: str, level: str) -> dict[str, Any]:
             "django.server": {"level": "WARNING"},
             "django_structlog": {"level": level},
             "celery": {"level": level},
+            # WeasyPrint logs every layout step at INFO; only its warnings matter.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }

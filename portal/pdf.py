@@ -1,0 +1,39 @@
+"""Rendering PDFs with WeasyPrint. Only ever called from Celery tasks (never in a request thread).
+
+Every document uses `pdf_assets/pdf.css` and the vendored Noto Sans (OFL), so output does not depend on
+the fonts installed on the machine. Templates use block layout and simple tables; no external URLs are
+fetched (the URL fetcher refuses anything outside `pdf_assets/`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher
+
+ASSETS = Path(__file__).resolve().parent / "pdf_assets"
+
+
+class LocalAssetsFetcher(URLFetcher):
+    """Fetches only files inside `pdf_assets/`: a template can never make the worker call out."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith(ASSETS.as_uri() + "/"):
+            raise ValueError(f"PDF rendering may not fetch {url!r}")
+        return super().fetch(url, headers)
+
+
+def render_pdf(template_name: str, context: dict[str, Any], **options: Any) -> bytes:
+    """Render a Django template to PDF bytes with the project's base stylesheet and font."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = LocalAssetsFetcher(allowed_protocols={"file"})
+    fonts = FontConfiguration()  # without it @font-face rules are ignored
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
+    stylesheet = CSS(filename=str(ASSETS / "pdf.css"), url_fetcher=fetcher, font_config=fonts)
+    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=fonts, **options)
+    return pdf
