@@ -7,6 +7,7 @@ production-like and refuses to start without a secret key and allowed hosts.
 from pathlib import Path
 from typing import Any
 
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -278,6 +279,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 26}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    "jht-development-yearly": {
+        "task": "participants.ledger.tasks.credit_previous_year_development",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=1),
+    },
+    "jht-reconcile-nightly": {
+        "task": "participants.ledger.tasks.reconcile_ledger",
+        "schedule": crontab(minute=0, hour=2),
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

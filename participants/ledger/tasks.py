@@ -1,0 +1,21 @@
+"""Scheduled ledger jobs (registered through `app.autodiscover_tasks(["participants.ledger"])`)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from participants.ledger.development import development_credit_year
+from participants.ledger.services import ledger_reconcile
+from portal.celery import idempotent_task
+
+
+@idempotent_task(soft_time_limit=3300, time_limit=3600)
+def credit_previous_year_development() -> int:
+    """On 1 January: credit last year's development return (no-op without a rate; idempotent)."""
+    return development_credit_year(year=timezone.localdate().year - 1).accounts_credited
+
+
+@idempotent_task(soft_time_limit=3300, time_limit=3600)
+def reconcile_ledger() -> int:
+    """Nightly proof that every balance row equals the sum of its ledger entries."""
+    return len(ledger_reconcile())
