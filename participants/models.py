@@ -258,9 +258,25 @@ class ImportBatch(models.Model):
 class Contribution(models.Model):
     """Iuran for one KPJ and month. Shares are whole rupiah computed from the rate table in force."""
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="contributions")
+    # Bulk-loaded table (millions of rows per import): no per-row foreign-key triggers and no extra
+    # indexes. Integrity holds by construction instead: rows are only inserted by joining existing
+    # participants/employers, and those can never be deleted (trigger in migration 0003). The unique
+    # constraint indexes (participant, period, employer). Measured in bench/README.md.
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        db_index=False,
+        db_constraint=False,
+    )
     employer = models.ForeignKey(
-        Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        db_index=False,
+        db_constraint=False,
     )
     period = models.DateField(_("bulan iuran"))  # first day of the month
     wage_idr = models.BigIntegerField(_("upah dilaporkan / penghasilan"))
@@ -272,7 +288,10 @@ class Contribution(models.Model):
     jkm_idr = models.BigIntegerField(_("JKM"), default=0)
     paid_at = models.DateTimeField(_("tanggal bayar"), null=True, blank=True)
     posted_at = models.DateTimeField(_("tanggal posting"))
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    # Provenance only: no database constraint or index (they cost the bulk import, guard nothing).
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("iuran")
@@ -295,7 +314,6 @@ class Contribution(models.Model):
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="contribution_period_first_of_month"),
         ]
-        indexes = [models.Index(fields=["participant", "-period"], name="contribution_by_kpj_period")]
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.period:%Y-%m}"
@@ -319,6 +337,8 @@ class Contribution(models.Model):
 # The ledger and rate tables are separate modules; import them so Django registers the models.
 from participants.ledger.models import JhtBalance, LedgerEntry  # noqa: E402
 from participants.rates.models import DevelopmentRate, Rate  # noqa: E402
+from participants.statements.models import Statement  # noqa: E402
+from participants.card.models import MembershipCard  # noqa: E402, I001
 
 __all__ = [
     "Branch",
@@ -329,7 +349,9 @@ __all__ = [
     "ImportBatch",
     "JhtBalance",
     "LedgerEntry",
+    "MembershipCard",
     "Participant",
     "Rate",
+    "Statement",
     "User",
 ]

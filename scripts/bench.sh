@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks in bench/ (not part of make test). Results go to bench/README.md by hand.
+#   scripts/bench.sh            page weight + HTTP load
+#   scripts/bench.sh import     import_contributions throughput (throwaway database portal_bench)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -8,8 +10,27 @@ scripts/services.sh start test
 trap 'scripts/services.sh stop test' EXIT
 eval "$(scripts/services.sh env test)"
 export DJANGO_DEBUG=true DJANGO_READ_DOT_ENV_FILE=false DJANGO_STATIC_ROOT="$LOCAL/test/static" PYTHONPATH="$ROOT"
-.venv/bin/python manage.py migrate --noinput >/dev/null
-.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=.local >/dev/null
-.venv/bin/python manage.py collectstatic --noinput >/dev/null
-say "Page weight"; .venv/bin/python bench/page_weight.py
-say "HTTP load"; bash bench/http_load.sh
+export DJANGO_LOG_LEVEL=WARNING
+
+bench_database() {  # a fresh, migrated database named $1 on the test cluster
+  local base="${DATABASE_URL%/*}"
+  PGPASSWORD="$(cat "$LOCAL/test/pg.password")" psql -q -h 127.0.0.1 -p "${PORTAL_TEST_PG_PORT:-55433}" \
+    -U portal -d portal -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+  export DATABASE_URL="$base/$1"
+  .venv/bin/python manage.py migrate --noinput >/dev/null
+}
+
+case "${1:-web}" in
+  import)
+    bench_database portal_bench
+    say "import_contributions throughput"; .venv/bin/python bench/import_contributions.py
+    ;;
+  web)
+    .venv/bin/python manage.py migrate --noinput >/dev/null
+    .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=.local >/dev/null
+    .venv/bin/python manage.py collectstatic --noinput >/dev/null
+    say "Page weight"; .venv/bin/python bench/page_weight.py
+    say "HTTP load"; bash bench/http_load.sh
+    ;;
+  *) die "usage: scripts/bench.sh [web|import]" ;;
+esac

@@ -24,8 +24,14 @@ class EntryKind(models.TextChoices):
 
 
 class LedgerEntry(models.Model):
+    # Like Contribution's foreign keys: no per-row FK trigger (participants can never be deleted, see
+    # migration 0003) and no separate index (ledger_by_account_date covers it).
     account = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="ledger_entries"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("jenis"), max_length=20, choices=EntryKind.choices)
     amount_idr = models.BigIntegerField(_("jumlah"))
@@ -35,11 +41,16 @@ class LedgerEntry(models.Model):
     value_date = models.DateField(_("tanggal valuta"))
     period = models.DateField(_("bulan iuran"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("tahun pengembangan"), null=True, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(max_length=100)  # unique: see Meta (no extra LIKE index)
     reason = models.TextField(_("keterangan"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -47,6 +58,7 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("mutasi JHT")
         indexes = [models.Index(fields=["account", "value_date"], name="ledger_by_account_date")]
         constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="ledger_unique_idempotency_key"),
             models.CheckConstraint(
                 condition=~Q(kind=EntryKind.CONTRIBUTION)
                 | (

@@ -186,9 +186,9 @@ class Migration(migrations.Migration):
                 ('jkm_idr', models.BigIntegerField(default=0, verbose_name='JKM')),
                 ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='tanggal bayar')),
                 ('posted_at', models.DateTimeField(verbose_name='tanggal posting')),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='participants.employer')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='participants.importbatch')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='participants.participant')),
+                ('employer', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='participants.employer')),
+                ('batch', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, to='participants.importbatch')),
+                ('participant', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='participants.participant')),
             ],
             options={
                 'verbose_name': 'iuran',
@@ -206,11 +206,11 @@ class Migration(migrations.Migration):
                 ('value_date', models.DateField(verbose_name='tanggal valuta')),
                 ('period', models.DateField(blank=True, null=True, verbose_name='bulan iuran')),
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='tahun pengembangan')),
-                ('idempotency_key', models.CharField(max_length=100, unique=True)),
+                ('idempotency_key', models.CharField(max_length=100)),
                 ('reason', models.TextField(blank=True, verbose_name='keterangan')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='participants.participant')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('account', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='participants.participant')),
+                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'mutasi JHT',
@@ -260,10 +260,6 @@ class Migration(migrations.Migration):
             model_name='employment',
             constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='employment_end_after_start'),
         ),
-        migrations.AddIndex(
-            model_name='contribution',
-            index=models.Index(fields=['participant', '-period'], name='contribution_by_kpj_period'),
-        ),
         migrations.AddConstraint(
             model_name='contribution',
             constraint=models.UniqueConstraint(fields=('participant', 'period', 'employer'), name='contribution_unique_month', nulls_distinct=False),
@@ -279,6 +275,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='ledgerentry',
             index=models.Index(fields=['account', 'value_date'], name='ledger_by_account_date'),
+        ),
+        migrations.AddConstraint(
+            model_name='ledgerentry',
+            constraint=models.UniqueConstraint(fields=('idempotency_key',), name='ledger_unique_idempotency_key'),
         ),
         migrations.AddConstraint(
             model_name='ledgerentry',

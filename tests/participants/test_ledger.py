@@ -145,3 +145,17 @@ def test_concurrent_duplicates_post_once() -> None:
             t.join()
     assert JhtBalance.objects.get(account=p).balance_idr == 99
     assert LedgerEntry.objects.filter(idempotency_key="same").count() == 1
+
+
+def test_participants_and_employers_cannot_be_deleted() -> None:
+    from participants.models import Employer, Participant
+    from tests.factories import EmployerFactory
+
+    p = ParticipantFactory()
+    e = EmployerFactory()
+    with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic():
+        Participant.objects.filter(pk=p.pk).delete()
+    with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic():
+        Employer.objects.filter(pk=e.pk).delete()
+    assert Participant.objects.filter(pk=p.pk).exists()
+    assert Employer.objects.filter(pk=e.pk).exists()

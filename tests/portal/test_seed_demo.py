@@ -1,25 +1,77 @@
-import pytest
-from django.core.management import CommandError, call_command
+import datetime as dt
 
-from participants.models import User
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from participants.ledger.models import JhtBalance
+from participants.ledger.services import ledger_reconcile
+from participants.models import Contribution, Participant, User
+from participants.nik import nik_matches_person
+
+TABLES = [
+    "participants_user",
+    "participants_participant",
+    "participants_contribution",
+    "participants_ledgerentry",
+    "participants_jhtbalance",
+    "participants_importbatch",
+    "participants_employment",
+]
+
+
+def _counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        result = {}
+        for table in TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+            result[table] = cursor.fetchone()[0]
+        return result
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent(settings: object, capsys: pytest.CaptureFixture[str]) -> None:
-    settings.DEBUG = True
-    call_command("seed_demo")
-    admin = User.objects.get(email="admin@demo.portalpeserta.id")
-    first = (admin.password, admin.is_superuser, User.objects.count())
-    call_command("seed_demo")
-    admin.refresh_from_db()
-    assert (admin.password, admin.is_superuser, User.objects.count()) == first
-    assert admin.check_password("demo-portal-2026")
-    assert capsys.readouterr().out.splitlines()[-1] == "seed_demo: 0 created, 1 unchanged"
+def test_seed_demo_creates_the_personas_and_is_idempotent(
+    settings: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    with time_machine.travel(dt.datetime(2026, 11, 22, 3, tzinfo=dt.UTC), tick=False):
+        call_command("seed_demo")
+        first = _counts()
+        call_command("seed_demo")
+    assert _counts() == first
+    assert capsys.readouterr().out.splitlines()[-1] == "seed_demo: nothing to do"
+
+    pekerja = Participant.objects.get(user__email="pekerja@demo.portal")
+    months = set(Contribution.objects.filter(participant=pekerja).values_list("period", flat=True))
+    assert len(months) == 144 - 2  # twelve years with a two-month gap
+    assert dt.date(2025, 9, 1) not in months
+    assert dt.date(2025, 8, 1) not in months
+    assert JhtBalance.objects.get(account=pekerja).development_idr > 0
+
+    resign = Participant.objects.get(user__email="resign@demo.portal")
+    assert (resign.status, resign.status_reason) == ("nonaktif", "exit_reported")
+    mandiri = Participant.objects.get(user__email="mandiri@demo.portal")
+    assert mandiri.protected_until == dt.date(2026, 12, 31)
+    nunggak = Participant.objects.get(user__email="nunggak@demo.portal")
+    assert (nunggak.status, nunggak.status_reason) == ("nonaktif", "unpaid_3_months")
+    multi = Participant.objects.filter(nik_index=Participant.objects.get(kpj="23010000055").nik_index)
+    assert sorted((p.kpj, p.user.email if p.user else None) for p in multi) == [
+        ("23010000055", "multi@demo.portal"),
+        ("23010000066", None),
+    ]
+    for p in Participant.objects.all():
+        assert nik_matches_person(p.nik, birth_date=p.birth_date, sex=p.sex)
+    for email in ("pekerja@demo.portal", "admin@demo.portal", "petugas.jkt@demo.portal"):
+        assert User.objects.get(email=email).check_password("Demo-Portal-2026!")
+    assert User.objects.get(email="petugas.bdg@demo.portal").branch.code == "BDG01"
+    assert User.objects.get(email="admin@demo.portal").is_superuser
+    assert ledger_reconcile() == []
 
 
 @pytest.mark.django_db
 def test_seed_demo_refuses_production(settings: object) -> None:
-    settings.DEBUG = False
+    settings.DEBUG = False  # type: ignore[attr-defined]
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert User.objects.count() == 0
