@@ -17,8 +17,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from participants.imports.contributions import COLUMNS as CONTRIBUTION_COLUMNS
 from participants.imports.contributions import import_contributions
+from participants.imports.employers import COLUMNS as EMPLOYER_COLUMNS
 from participants.imports.employers import import_employers
+from participants.imports.participants import COLUMNS as PARTICIPANT_COLUMNS
 from participants.imports.participants import import_participants
 from participants.ledger.development import development_credit_year
 from participants.ledger.models import EntryKind
@@ -270,25 +273,11 @@ def _load_participants() -> list[str]:
 
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        employers = _write_csv(directory, "employers.csv", ["npp", "name", "risk_class", "branch_code"],
-                               [list(e) for e in EMPLOYERS])  # fmt: skip
+        employers = _write_csv(directory, "employers.csv", EMPLOYER_COLUMNS, [list(e) for e in EMPLOYERS])
         people = _write_csv(
             directory,
             "participants.csv",
-            [
-                "kpj",
-                "nik",
-                "full_name",
-                "birth_date",
-                "sex",
-                "category",
-                "email",
-                "phone",
-                "branch_code",
-                "employer_npp",
-                "employment_start",
-                "employment_end",
-            ],  # fmt: skip
+            PARTICIPANT_COLUMNS,
             [
                 _participant_row(PEKERJA, "11000001", twelve_years_ago, None),
                 _participant_row(RESIGN, "11000002", resign_first, resigned_on),
@@ -304,9 +293,7 @@ def _load_participants() -> list[str]:
             + _pu_history(MULTI_A.kpj, "11000003", add_months(this_month, -150), last_month, multi_a_wages)
             + _pu_history(MULTI_B.kpj, "11000004", multi_switch, last_month, multi_b_wages)
         )
-        contributions = _write_csv(
-            directory, "contributions.csv", ["kpj", "employer_npp", "period", "wage_idr", "paid_at"], history
-        )
+        contributions = _write_csv(directory, "contributions.csv", CONTRIBUTION_COLUMNS, history)
         reports = [
             import_employers(employers),
             import_participants(people),
