@@ -35,8 +35,14 @@ cat <<BANNER
   Health:                        http://127.0.0.1:$PORT/healthz
   Admin (staff):                 http://127.0.0.1:$PORT/admin/
 
-  Demo logins (development data only; password for all: demo-portal-2026)
-    admin@demo.portalpeserta.id   superuser / branch admin
+  Demo logins (development data only; password for all: Demo-Portal-2026!)
+    pekerja@demo.portal    worker (PU), 12 years of history
+    resign@demo.portal     resigned, can claim JHT
+    mandiri@demo.portal    BPU, paid through next month
+    nunggak@demo.portal    BPU, nonaktif (4 unpaid months)
+    multi@demo.portal      two KPJ under one NIK
+    petugas.jkt@demo.portal / petugas.bdg@demo.portal / supervisor.jkt@demo.portal   staff
+    admin@demo.portal      superuser (/admin/)
 
   Emails and SMS are printed below. Press Ctrl-C to stop; the data stays in .local/run/.
 

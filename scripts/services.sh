@@ -58,15 +58,28 @@ pg_init() {
     --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null \
     || { rm -f "$pwfile"; die "initdb failed"; }
   rm -f "$pwfile"
+}
+
+# Our settings live in portal.conf, rewritten on every start so changes here reach existing clusters.
+pg_configure() {
+  grep -q "include_if_exists = 'portal.conf'" "$pgdata/postgresql.conf" \
+    || echo "include_if_exists = 'portal.conf'" | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
   {
+    echo "# Written by scripts/services.sh; edit there."
     echo "listen_addresses = '127.0.0.1'"
     echo "unix_socket_directories = ''"
     echo "max_connections = 100"
+    echo "shared_buffers = 512MB"
+    echo "effective_cache_size = 4GB"
+    echo "work_mem = 32MB"
+    echo "maintenance_work_mem = 256MB"
+    echo "max_wal_size = 4GB"
+    echo "checkpoint_timeout = 15min"
     if [ "$profile" = test ]; then
       # Throwaway test data: durability is not needed, speed is.
       echo "fsync = off"; echo "synchronous_commit = off"; echo "full_page_writes = off"
     fi
-  } | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
+  } | as_pg tee "$pgdata/portal.conf" >/dev/null
 }
 
 pg_running() { as_pg "$1/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; }
@@ -82,6 +95,7 @@ pg_start() {
   if port_in_use "$pg_port"; then
     die "port $pg_port is taken by another program; set PORTAL_${profile^^}_PG_PORT to a free port (or PORTAL_PG_PORT for run)"
   fi
+  pg_configure
   say "Starting PostgreSQL ($profile) on 127.0.0.1:$pg_port"
   # setsid: Ctrl-C in the terminal must not reach the server; the caller stops it cleanly instead.
   as_pg setsid -w "$bin/pg_ctl" start -D "$pgdata" -o "-p $pg_port" -l "$pgdata/server.log" -w -t 60 >/dev/null \
