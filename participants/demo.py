@@ -98,7 +98,7 @@ MULTI_B = DemoPerson(
 )  # fmt: skip
 PEOPLE = [PEKERJA, RESIGN, MANDIRI, NUNGGAK, MULTI_A, MULTI_B]
 
-STAFF = [
+STAFF: list[tuple[str, str, str, str | None, str]] = [
     # email, first name, last name, branch, role
     ("petugas.jkt@demo.portal", "Sari", "Wulandari", "JKT01", "reviewer"),
     ("petugas.bdg@demo.portal", "Asep", "Saepudin", "BDG01", "reviewer"),
@@ -230,8 +230,9 @@ def load_demo_data() -> list[str]:
                 participant=participant, email=person.email, password=DEMO_PASSWORD
             )
             created.append(f"account {person.email}")
-    for email, first, last, code, role in STAFF:
-        _, was_created = _staff(email, first, last, branches.get(code) if code else None, role)
+    for email, first, last, branch_code, role in STAFF:
+        staff_branch = branches[branch_code] if branch_code else None
+        _, was_created = _staff(email, first, last, staff_branch, role)
         if was_created:
             created.append(f"staff {email}")
     return created

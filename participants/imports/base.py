@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection
 from django.utils import timezone
@@ -70,9 +70,7 @@ def copy_into(table: str, columns: list[str], handle: IO[str]) -> int:
     """Stream a CSV file (with its header) into `table` with COPY; returns the number of rows."""
     cols = ", ".join(columns)
     with connection.cursor() as cursor:
-        with cursor.copy(  # type: ignore[attr-defined]
-            f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, HEADER true)"
-        ) as copy:
+        with cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
             while block := handle.read(CHUNK):
                 copy.write(block)
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - table name is ours
@@ -80,7 +78,7 @@ def copy_into(table: str, columns: list[str], handle: IO[str]) -> int:
     return int(count)
 
 
-def create_temp_table(sql: str, params: dict[str, object] | None = None) -> None:
+def create_temp_table(sql: str, params: Mapping[str, Any] | None = None) -> None:
     """Run a `CREATE TEMP TABLE <name> ...` statement, dropping a leftover table of that name first.
 
     ON COMMIT DROP only fires at the outermost commit; an import inside a larger transaction (tests, or
@@ -94,7 +92,7 @@ def create_temp_table(sql: str, params: dict[str, object] | None = None) -> None
         cursor.execute(sql, params)
 
 
-def fetch_rejections(sql: str, params: list[object] | None = None) -> Iterator[tuple[int, str]]:
+def fetch_rejections(sql: str, params: list[Any] | None = None) -> Iterator[tuple[int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         for line, reason in cursor.fetchall():

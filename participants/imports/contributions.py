@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -109,7 +110,7 @@ SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM balances)
 
 def load_rates(periods: list[dt.date]) -> None:
     """Fill `rates_by_period` with the figures in force for each period (periods without rates omitted)."""
-    rows = []
+    rows: list[list[Any]] = []
     for period in periods:
         try:
             rates = rate_table_on(period)
@@ -150,7 +151,7 @@ def import_contributions(path: str | Path) -> ImportReport:
     report = ImportReport(kind="import_contributions", file_name=Path(path).name)
     today = timezone.localdate()
     now = timezone.now()
-    params = {"today": today, "this_month": today.replace(day=1), "now": now}
+    params: dict[str, Any] = {"today": today, "this_month": today.replace(day=1), "now": now}
     with open_csv(path, COLUMNS) as handle, transaction.atomic():
         batch = ImportBatch.objects.create(kind=report.kind, file_name=report.file_name)
         with connection.cursor() as cursor:

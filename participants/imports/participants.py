@@ -159,7 +159,7 @@ def import_participants(path: str | Path) -> ImportReport:
         batch = ImportBatch.objects.create(kind=report.kind, file_name=report.file_name)
         with connection.cursor() as cursor:
             create_temp_table(_STAGING)
-            with cursor.copy("COPY staging_participant FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy("COPY staging_participant FROM STDIN") as copy:
                 for values in rows:
                     copy.write_row(values)
             cursor.execute(_POST, {"today": today, "now": timezone.now()})

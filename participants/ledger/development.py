@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from django.db import connection, transaction
@@ -78,7 +79,7 @@ def development_credit_year(*, year: int) -> DevelopmentResult:
     if dt.date(year, 12, 31) >= timezone.localdate():
         raise ValueError(f"year {year} has not ended yet")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    params = {
+    params: dict[str, Any] = {
         "year": year,
         "year_start": start,
         "year_end": end,

@@ -17,18 +17,26 @@ from participants.ledger.models import EntryKind, LedgerEntry
 
 log = structlog.get_logger(__name__)
 
-_BALANCE_UPSERT = """
+# The balance row moves with `UPDATE ... SET x = x + delta` (the row lock serialises concurrent
+# postings). Only the first posting of a KPJ inserts the row. An INSERT ... ON CONFLICT DO UPDATE cannot
+# be used for every posting: PostgreSQL checks CHECK constraints on the proposed new row before it
+# detects the conflict, so any debit (a negative proposed balance) would be refused.
+_BALANCE_UPDATE = """
+UPDATE participants_jhtbalance SET
+    balance_idr = balance_idr + %s,
+    employer_idr = employer_idr + %s,
+    worker_idr = worker_idr + %s,
+    development_idr = development_idr + %s,
+    other_idr = other_idr + %s,
+    entries_count = entries_count + 1,
+    updated_at = now()
+WHERE account_id = %s
+"""
+_BALANCE_INSERT = """
 INSERT INTO participants_jhtbalance
     (account_id, balance_idr, employer_idr, worker_idr, development_idr, other_idr, entries_count, updated_at)
 VALUES (%s, %s, %s, %s, %s, %s, 1, now())
-ON CONFLICT (account_id) DO UPDATE SET
-    balance_idr = participants_jhtbalance.balance_idr + EXCLUDED.balance_idr,
-    employer_idr = participants_jhtbalance.employer_idr + EXCLUDED.employer_idr,
-    worker_idr = participants_jhtbalance.worker_idr + EXCLUDED.worker_idr,
-    development_idr = participants_jhtbalance.development_idr + EXCLUDED.development_idr,
-    other_idr = participants_jhtbalance.other_idr + EXCLUDED.other_idr,
-    entries_count = participants_jhtbalance.entries_count + 1,
-    updated_at = now()
+ON CONFLICT (account_id) DO NOTHING
 """
 
 
@@ -87,12 +95,14 @@ def ledger_post(
             if LedgerEntry.objects.filter(idempotency_key=idempotency_key).exists():
                 return None  # a concurrent caller posted the same key first
             raise exc
-        employer, worker, development, other = _balance_parts(entry)
+        parts = [amount_idr, *_balance_parts(entry)]
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    _BALANCE_UPSERT, [account_id, amount_idr, employer, worker, development, other]
-                )
+                cursor.execute(_BALANCE_UPDATE, [*parts, account_id])
+                if cursor.rowcount == 0:
+                    cursor.execute(_BALANCE_INSERT, [account_id, *parts])
+                    if cursor.rowcount == 0:  # a concurrent first posting created the row meanwhile
+                        cursor.execute(_BALANCE_UPDATE, [*parts, account_id])
         except IntegrityError as exc:
             if "jht_balance_not_negative" in str(exc):
                 raise InsufficientBalance(account_id) from exc

@@ -149,7 +149,8 @@ def test_import_participants(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def worker() -> Participant:
     BranchFactory(code="JKT01")
     EmployerFactory(npp="12345678", risk_class=3)
-    return ParticipantFactory(kpj="22222222222")
+    participant: Participant = ParticipantFactory.create(kpj="22222222222")
+    return participant
 
 
 def test_import_contributions_computes_shares_and_credits_the_ledger(

@@ -159,3 +159,31 @@ def test_participants_and_employers_cannot_be_deleted() -> None:
         Employer.objects.filter(pk=e.pk).delete()
     assert Participant.objects.filter(pk=p.pk).exists()
     assert Employer.objects.filter(pk=e.pk).exists()
+
+
+def test_debits_move_the_balance_down_to_exactly_zero() -> None:
+    p = ParticipantFactory()
+    post_contribution(p, period=dt.date(2026, 1, 1), wage_idr=1_000_000)  # 57.000
+    ledger_post(
+        account_id=p.pk, kind=EntryKind.CLAIM_PAYOUT, amount_idr=-1, value_date=D, idempotency_key="p1"
+    )
+    ledger_post(
+        account_id=p.pk, kind=EntryKind.CLAIM_PAYOUT, amount_idr=-56_999, value_date=D, idempotency_key="p2"
+    )
+    balance = JhtBalance.objects.get(account=p)
+    assert (balance.balance_idr, balance.other_idr, balance.entries_count) == (0, -57_000, 3)
+    with pytest.raises(InsufficientBalance):
+        ledger_post(
+            account_id=p.pk, kind=EntryKind.CLAIM_PAYOUT, amount_idr=-1, value_date=D, idempotency_key="p3"
+        )
+    assert ledger_reconcile() == []
+
+
+def test_first_posting_cannot_be_a_debit() -> None:
+    p = ParticipantFactory()
+    with pytest.raises(InsufficientBalance):
+        ledger_post(
+            account_id=p.pk, kind=EntryKind.CLAIM_PAYOUT, amount_idr=-5, value_date=D, idempotency_key="x"
+        )
+    assert not JhtBalance.objects.filter(account=p).exists()
+    assert not LedgerEntry.objects.exists()

@@ -34,7 +34,7 @@ def _counts() -> dict[str, int]:
 def test_seed_demo_creates_the_personas_and_is_idempotent(
     settings: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
+    settings.DEBUG = True
     with time_machine.travel(dt.datetime(2026, 11, 22, 3, tzinfo=dt.UTC), tick=False):
         call_command("seed_demo")
         first = _counts()
@@ -71,7 +71,7 @@ def test_seed_demo_creates_the_personas_and_is_idempotent(
 
 @pytest.mark.django_db
 def test_seed_demo_refuses_production(settings: object) -> None:
-    settings.DEBUG = False  # type: ignore[attr-defined]
+    settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert User.objects.count() == 0

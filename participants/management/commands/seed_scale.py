@@ -82,7 +82,7 @@ class Command(BaseCommand):
             (start,) = cursor.fetchone()
             with cursor.copy(
                 "COPY participants_employer (npp, name, risk_class, branch_id) FROM STDIN"
-            ) as copy:  # type: ignore[attr-defined]
+            ) as copy:
                 for i in range(1, count + 1):
                     copy.write_row(
                         [str(start + i), f"PT Skala {start + i}", rng.randint(1, 5), rng.choice(branch_ids)]
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                 "email, category, status, status_reason, status_since, branch_id, registered_on, "
                 "created_at, updated_at"
             )
-            with cursor.copy(f"COPY participants_participant ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY participants_participant ({columns}) FROM STDIN") as copy:
                 for i in range(1, count + 1):
                     born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 14600))
                     sex = rng.choice("LP")
