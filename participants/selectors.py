@@ -47,3 +47,11 @@ def unlinked_participants_of_user(*, user: User) -> QuerySet[Participant]:
     """KPJs held by the same NIK as the user's linked KPJs that are not linked to any account yet."""
     own_indexes = Participant.objects.filter(user=user).values("nik_index")
     return Participant.objects.filter(nik_index__in=own_indexes, user__isnull=True).order_by("kpj")
+
+
+def unlinked_participant_get_for_user(*, user: User, public_id: uuid.UUID | str) -> Participant:
+    """A KPJ of the user's NIK that no account holds yet, by its public id; 404 for anything else."""
+    try:
+        return unlinked_participants_of_user(user=user).select_related("branch").get(public_id=public_id)
+    except (Participant.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,1 @@
+"""Participant-facing JHT pages: dashboard, contribution history, RSJHT statements and the digital card."""
