@@ -19,7 +19,7 @@ from pathlib import Path
 import django
 
 BUDGET = 100 * 1024
-PAGES = ["/", "/masuk/", "/tidak-ada/"]
+PAGES = ["/", "/akun/login/", "/tidak-ada/"]
 
 
 def served_size(static_root: Path, relative: str) -> tuple[int, str]:

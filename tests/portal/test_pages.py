@@ -16,8 +16,9 @@ def test_home_page_explains_the_services_in_indonesian(client: Client) -> None:
     assert '<html lang="id"' in html
     for heading in ("Cek saldo JHT", "Bayar iuran BPU", "Klaim JHT"):
         assert f"<h3>{heading}</h3>" in html
-    assert 'href="/masuk/"' in html
+    assert 'href="/akun/login/"' in html
     assert 'href="#daftar"' in html
+    assert 'href="/akun/aktivasi/"' in html
 
 
 def test_home_page_in_english_after_switching_language(client: Client) -> None:
@@ -80,24 +81,27 @@ def test_unknown_page_is_a_helpful_404(client: Client) -> None:
 
 
 def test_login_page_renders_an_accessible_form(client: Client) -> None:
-    html = client.get("/masuk/").content.decode()
-    assert '<label for="id_username">Email</label>' in html
+    html = client.get("/akun/login/").content.decode()
+    assert '<label for="id_login">Email, NIK atau nomor KPJ</label>' in html
     assert 'autocomplete="current-password"' in html
 
 
 def test_login_with_wrong_password_shows_one_generic_error(client: Client, owner: object) -> None:
-    response = client.post("/masuk/", {"username": "peserta-tidak-ada@contoh.id", "password": "x"})
+    response = client.post("/akun/login/", {"login": "peserta-tidak-ada@contoh.id", "password": "x"})
     assert response.status_code == 200
-    assert "Email atau kata sandi salah" in response.content.decode()
+    assert "Email/NIK/nomor KPJ atau kata sandi salah" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_login_and_logout(client: Client, owner: object) -> None:
+    from django.core.cache import cache
+
     from tests.factories import TEST_PASSWORD
 
-    response = client.post("/masuk/", {"username": owner.email, "password": TEST_PASSWORD})
+    cache.clear()  # allauth's login rate limits live in the cache
+    response = client.post("/akun/login/", {"login": owner.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(owner.pk)
-    response = client.post("/keluar/")
+    response = client.post("/akun/logout/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session

@@ -87,7 +87,7 @@ def test_page_needing_the_database_answers_503_when_postgresql_is_down() -> None
         "from django.test import Client\n"
         "c = Client(raise_request_exception=False)\n"
         "c.cookies[settings.SESSION_COOKIE_NAME] = 'x' * 32\n"
-        "r = c.get('/masuk/', secure=True)\n"
+        "r = c.get('/akun/login/', secure=True)\n"
         "print(r.status_code, r.get('Retry-After'))\n"
         "print('Layanan sedang sibuk' in r.content.decode())\n"
     )

@@ -1,0 +1,45 @@
+"""Pending online-account activations (the step between "we know you" and "you have an account")."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PendingActivation(models.Model):
+    """One activation attempt that passed the NIK + KPJ + date-of-birth check and awaits its code.
+
+    Holds only hashes: the 6-digit code as an HMAC (keyed with SECRET_KEY and this row's id, so a
+    database dump alone cannot brute-force it offline) and the chosen password as a Django password
+    hash. The row is void once used, expired, or after too many wrong codes; voided rows are kept for
+    the audit trail and purged with the participant.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("peserta"),
+        on_delete=models.CASCADE,
+        related_name="pending_activations",
+    )
+    email = models.EmailField(_("email"))
+    password_hash = models.CharField(max_length=256)
+    code_hash = models.CharField(max_length=64)
+    # True when the email already belonged to an account: no code was sent (a notice was), so the
+    # flow looks identical to the visitor but can never complete.
+    email_taken = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(_("percobaan kode"), default=0)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    used_at = models.DateTimeField(_("dipakai pada"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aktivasi tertunda")
+        verbose_name_plural = _("aktivasi tertunda")
+        indexes = [models.Index(fields=["participant", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.created_at:%Y-%m-%d %H:%M}"

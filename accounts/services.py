@@ -1,0 +1,210 @@
+"""Writes for online accounts: activation by emailed code, account creation, ending sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import PendingActivation
+from participants.models import Participant, User
+from participants.selectors import participant_find_for_activation
+
+
+class ActivationError(Exception):
+    """The code step failed. `reason` is one of: invalid, expired, void (shown as distinct messages:
+    none of them reveals anything about the participant, only about the code the visitor holds)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _code_hash(*, activation_id: uuid.UUID, code: str) -> str:
+    key = f"accounts.activation:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, f"{activation_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _send(*, template: str, email: str, context: dict[str, object]) -> None:
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{template}_message.txt", context)
+    send_mail(subject, body, None, [email])
+
+
+@transaction.atomic
+def activation_start(
+    *, nik: str, kpj: str, birth_date: dt.date, email: str, password: str
+) -> PendingActivation | None:
+    """Check NIK + KPJ + date of birth and, on a match, email a 6-digit code; None when no match.
+
+    "No match" also covers a KPJ that already has an account: the caller shows one generic message
+    either way. When the email already belongs to an account, the visitor sees the same next step,
+    but the address receives a notice ("you already have an account") instead of a code, so the
+    form cannot be used to find out which addresses are registered. Earlier pending activations of
+    the same KPJ are voided: only the newest code works. Not idempotent (each call sends a mail).
+    """
+    participant = participant_find_for_activation(nik=nik, kpj=kpj, birth_date=birth_date)
+    if participant is None:
+        # Spend the same hashing work as the success path so timing does not tell them apart.
+        make_password(password)
+        return None
+    email = email.strip().lower()
+    now = timezone.now()
+    PendingActivation.objects.filter(
+        participant=participant, used_at__isnull=True, voided_at__isnull=True
+    ).update(voided_at=now)
+    email_taken = User.objects.filter(email__iexact=email).exists()
+    code = f"{secrets.randbelow(10**6):06d}"
+    activation = PendingActivation(
+        participant=participant,
+        email=email,
+        password_hash=make_password(password),
+        email_taken=email_taken,
+        expires_at=now + dt.timedelta(seconds=settings.ACTIVATION_CODE_TTL),
+    )
+    activation.code_hash = _code_hash(activation_id=activation.id, code=code)
+    activation.save(force_insert=True)
+    minutes = settings.ACTIVATION_CODE_TTL // 60
+    if email_taken:
+        _send(template="activation_email_taken", email=email, context={"minutes": minutes})
+    else:
+        _send(
+            template="activation_code",
+            email=email,
+            context={"code": code, "minutes": minutes, "name": participant.full_name},
+        )
+    return activation
+
+
+def activation_confirm(*, activation_id: uuid.UUID | str, code: str) -> User:
+    """Check the code of a pending activation and, when right, create and link the account.
+
+    Raises ActivationError("invalid") for a wrong code (counted; the 5th wrong code voids the
+    activation and raises "void"), ActivationError("expired") after ACTIVATION_CODE_TTL, and
+    ActivationError("void") when used, voided or unknown. A used code never works again (single
+    use). The wrong-code count is committed before the error propagates, so it is not rolled back.
+    """
+    failed = failed_conflict = voided_now = expired = False
+    user: User | None = None
+    with transaction.atomic():
+        try:
+            activation = (
+                PendingActivation.objects.select_for_update()
+                .select_related("participant")
+                .get(pk=activation_id)
+            )
+        except (PendingActivation.DoesNotExist, ValueError, TypeError):
+            raise ActivationError("void") from None
+        now = timezone.now()
+        if activation.used_at or activation.voided_at:
+            raise ActivationError("void")
+        expired = now >= activation.expires_at
+        given = _code_hash(activation_id=activation.id, code=code.strip())
+        if expired:
+            activation.voided_at = now
+            activation.save(update_fields=["voided_at"])
+        elif activation.email_taken or not hmac.compare_digest(activation.code_hash, given):
+            activation.attempts += 1
+            if activation.attempts >= settings.ACTIVATION_CODE_MAX_ATTEMPTS:
+                activation.voided_at = now
+            activation.save(update_fields=["attempts", "voided_at"])
+            failed = True
+            voided_now = activation.voided_at is not None
+        else:
+            activation.used_at = now
+            activation.save(update_fields=["used_at"])
+            try:
+                with transaction.atomic():
+                    user = _account_create(
+                        participant=activation.participant,
+                        email=activation.email,
+                        password_hash=activation.password_hash,
+                    )
+            except _AccountConflict:
+                # Someone took the email or the KPJ since the code was sent.
+                failed_conflict = True
+    # Raised only after the transaction committed the attempt count / voiding.
+    if expired:
+        raise ActivationError("expired")
+    if failed:
+        raise ActivationError("void" if voided_now else "invalid")
+    if failed_conflict or user is None:
+        raise ActivationError("void")
+    return user
+
+
+class _AccountConflict(Exception):
+    pass
+
+
+def _account_create(*, participant: Participant, email: str, password_hash: str) -> User:
+    """Create the user with an already-hashed password, link the KPJ, record the verified email."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if locked.user_id is not None:
+        raise _AccountConflict
+    try:
+        user = User.objects.create_user(email=email, first_name=participant.full_name[:150])
+    except IntegrityError:
+        raise _AccountConflict from None
+    user.password = password_hash
+    user.save(update_fields=["password"])
+    locked.user = user
+    locked.save(update_fields=["user", "updated_at"])
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@transaction.atomic
+def account_create_for_participant(*, participant: Participant, email: str, password: str) -> User:
+    """Give a participant (KPJ) an online account with this email and password, as activation does.
+
+    Idempotent-ish, for fixtures and `seed_demo`: when the KPJ is already linked, its user is returned
+    unchanged; when a user with this email exists, the KPJ is linked to it (password untouched).
+    Otherwise a new user is created with a verified primary email. Raises ValueError when the KPJ
+    belongs to a different account than the email's.
+    """
+    email = email.strip().lower()
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    existing = User.objects.filter(email__iexact=email).first()
+    if locked.user_id is not None:
+        if existing is not None and existing.pk != locked.user_id:
+            raise ValueError("this KPJ is linked to another account")
+        return User.objects.get(pk=locked.user_id)
+    if existing is None:
+        user = _account_create(participant=locked, email=email, password_hash=make_password(password))
+    else:
+        user = existing
+        locked.user = user
+        locked.save(update_fields=["user", "updated_at"])
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    participant.user = user
+    return user
+
+
+def account_logout_everywhere(*, user: User) -> int:
+    """End every session of the user on every device (the current one included); returns how many.
+
+    Sessions are found through allauth's usersessions table, which records each login; as a
+    belt-and-braces step any session row it lists is deleted from the session store directly.
+    Idempotent.
+    """
+    ended = 0
+    for user_session in UserSession.objects.filter(user=user):
+        Session.objects.filter(session_key=user_session.session_key).delete()
+        user_session.delete()
+        ended += 1
+    return ended

@@ -1,0 +1,113 @@
+"""Views of the accounts feature: activation (two steps) and the account security page.
+
+Login, logout, password reset, TOTP and session lists are allauth's views with our templates.
+"""
+
+from __future__ import annotations
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import ActivationCodeForm, ActivationForm
+from accounts.ratelimit import ratelimit_hit
+from accounts.services import (
+    ActivationError,
+    account_logout_everywhere,
+    activation_confirm,
+    activation_start,
+)
+
+SESSION_KEY = "accounts_activation_id"
+_HOUR = 60 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest) -> HttpResponse:
+    """Step 1. Every well-formed attempt counts against the client IP and the KPJ, right or wrong."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ip = get_client_ip_address(request) or "unknown"
+        allowed_ip = ratelimit_hit(
+            key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
+        )
+        allowed_kpj = ratelimit_hit(
+            key=f"activate:kpj:{data['kpj']}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
+        )
+        if not (allowed_ip and allowed_kpj):
+            form.add_error(None, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
+        else:
+            activation = activation_start(
+                nik=data["nik"],
+                kpj=data["kpj"],
+                birth_date=data["birth_date"],
+                email=data["email"],
+                password=data["password1"],
+            )
+            if activation is None:
+                form.add_error(
+                    None,
+                    _(
+                        "Data tidak dapat kami cocokkan dengan peserta yang belum punya akun online. "
+                        "Periksa NIK, nomor KPJ dan tanggal lahir. Jika Anda sudah punya akun, silakan masuk."
+                    ),
+                )
+            else:
+                request.session[SESSION_KEY] = str(activation.pk)
+                return redirect("accounts:activate_code")
+    return render(request, "accounts/activate.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def activate_code(request: HttpRequest) -> HttpResponse:
+    """Step 2. The pending activation's id lives only in the session, never in the URL."""
+    activation_id = request.session.get(SESSION_KEY)
+    if not activation_id:
+        messages.info(request, _("Silakan mulai aktivasi akun dari awal."))
+        return redirect("accounts:activate")
+    form = ActivationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = activation_confirm(activation_id=activation_id, code=form.cleaned_data["code"])
+        except ActivationError as error:
+            if error.reason == "invalid":
+                form.add_error("code", _("Kode salah. Periksa email Anda lalu coba lagi."))
+            else:
+                request.session.pop(SESSION_KEY, None)
+                if error.reason == "expired":
+                    messages.error(request, _("Kode sudah kedaluwarsa. Silakan ulangi aktivasi."))
+                else:
+                    messages.error(request, _("Kode sudah tidak berlaku. Silakan ulangi aktivasi."))
+                return redirect("accounts:activate")
+        else:
+            request.session.pop(SESSION_KEY, None)
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, _("Akun online Anda sudah aktif. Selamat datang!"))
+            return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+    minutes = settings.ACTIVATION_CODE_TTL // 60
+    return render(request, "accounts/activate_code.html", {"form": form, "minutes": minutes})
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """Account and security overview: password, two-step verification, sessions."""
+    return render(request, "accounts/security.html")
+
+
+@login_required
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the user, on all devices, this one included."""
+    account_logout_everywhere(user=request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.success(request, _("Anda sudah keluar dari semua perangkat."))
+    return redirect("account_login")
