@@ -1,0 +1,145 @@
+"""The bill: which months a BPU payment covers and what each month costs, per programme.
+
+Coverage is prospective: it starts at the first unpaid month that is not in the past (the current
+month in WIB counts as not past: iuran is due by its 15th and there is no late fine). Unpaid past months
+are never billed and give no protection. A month is taken when it has a BPU contribution row or is
+held by an active `PaymentMonth` (an open or settled payment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contributions.models import BpuProfile, PaymentMonth
+from participants.models import Category, Contribution, Participant
+from participants.rates.calc import bpu_shares
+from participants.rates.selectors import RateTable, rate_table_on
+
+ALLOWED_MONTHS = (1, 3, 6, 12)
+_HORIZON_MONTHS = 36  # how far ahead we look for free months
+
+
+class BillingError(ValueError):
+    """The participant cannot be billed (not BPU, no income, bad month count). The message is for users."""
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(period: dt.date, n: int) -> dt.date:
+    index = period.year * 12 + period.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(period: dt.date) -> dt.date:
+    return add_months(period, 1) - dt.timedelta(days=1)
+
+
+def current_period(today: dt.date | None = None) -> dt.date:
+    return month_start(today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class BillMonth:
+    period: dt.date
+    income_idr: int
+    jkk_idr: int
+    jkm_idr: int
+    jht_idr: int
+
+    @property
+    def total_idr(self) -> int:
+        return self.jkk_idr + self.jkm_idr + self.jht_idr
+
+
+@dataclass(frozen=True)
+class Bill:
+    participant_id: int
+    months: tuple[BillMonth, ...]
+    with_jht: bool
+
+    @property
+    def total_idr(self) -> int:
+        return sum(m.total_idr for m in self.months)
+
+    @property
+    def first_period(self) -> dt.date:
+        return self.months[0].period
+
+    @property
+    def last_period(self) -> dt.date:
+        return self.months[-1].period
+
+
+def taken_periods(
+    participant_id: int, *, start: dt.date, exclude_payment_id: int | None = None
+) -> set[dt.date]:
+    """Months from `start` on that are paid (contribution row) or held by an active payment month."""
+    paid = Contribution.objects.filter(
+        participant_id=participant_id, employer__isnull=True, period__gte=start
+    ).values_list("period", flat=True)
+    held = PaymentMonth.objects.filter(participant_id=participant_id, active=True, period__gte=start)
+    if exclude_payment_id is not None:
+        held = held.exclude(payment_id=exclude_payment_id)
+    return set(paid) | set(held.values_list("period", flat=True))
+
+
+def free_periods(
+    participant_id: int, *, start: dt.date, count: int, exclude_payment_id: int | None = None
+) -> list[dt.date]:
+    """The first `count` months from `start` on that nobody has paid or holds."""
+    taken = taken_periods(participant_id, start=start, exclude_payment_id=exclude_payment_id)
+    result: list[dt.date] = []
+    period = start
+    for _step in range(_HORIZON_MONTHS + count):
+        if period not in taken:
+            result.append(period)
+            if len(result) == count:
+                return result
+        period = add_months(period, 1)
+    raise BillingError(_("Iuran sudah dibayar jauh ke depan; tidak ada bulan yang bisa ditagih."))
+
+
+def _validate(participant: Participant, months: int) -> BpuProfile:
+    if participant.category != Category.BPU:
+        raise BillingError(_("Iuran mandiri hanya untuk peserta Bukan Penerima Upah (BPU)."))
+    if months not in ALLOWED_MONTHS:
+        raise BillingError(_("Pilih 1, 3, 6 atau 12 bulan."))
+    try:
+        return participant.bpu_profile
+    except BpuProfile.DoesNotExist:
+        raise BillingError(_("Penghasilan yang dilaporkan belum tercatat.")) from None
+
+
+def _month_shares(profile: BpuProfile, period: dt.date, rates: RateTable) -> BillMonth:
+    income = profile.declared_income_idr
+    low, high = rates.rupiah("JHT", "BPU", "income_min"), rates.rupiah("JHT", "BPU", "income_max")
+    if not low <= income <= high:
+        raise BillingError(_("Penghasilan yang dilaporkan di luar batas yang berlaku."))
+    shares = bpu_shares(income_idr=income, with_jht=profile.with_jht, rates=rates)
+    return BillMonth(
+        period=period,
+        income_idr=income,
+        jkk_idr=shares.jkk_idr,
+        jkm_idr=shares.jkm_idr,
+        jht_idr=shares.jht_idr,
+    )
+
+
+def bill_preview(*, participant: Participant, months: int, today: dt.date | None = None) -> Bill:
+    """The bill a payment for `months` months would carry now. Read-only; raises BillingError.
+
+    Each month uses the rate table in force on its first day, rounded per DOMAIN.md §2.
+    """
+    profile = _validate(participant, months)
+    periods = free_periods(participant.pk, start=current_period(today), count=months)
+    first, last = rate_table_on(periods[0]), rate_table_on(periods[-1])
+    # Two queries in the usual case; per-month tables only when the rates change inside the bill.
+    same = first.values == last.values
+    rows = [_month_shares(profile, p, first if same else rate_table_on(p)) for p in periods]
+    return Bill(participant_id=participant.pk, months=tuple(rows), with_jht=profile.with_jht)

@@ -1,0 +1,283 @@
+"""Iuran mandiri (BPU self-paid contributions): profile, payments, their months and history, gateway
+notifications and receipts.
+
+A payment's status only changes through `contributions.transitions.payment_transition`, which locks
+the row, consults the transition table and writes a `PaymentEvent`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import Storage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BpuProfile(models.Model):
+    """What a BPU participant declared: monthly income and whether they take the optional JHT."""
+
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.CASCADE, related_name="bpu_profile"
+    )
+    declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
+    with_jht = models.BooleanField(_("ikut JHT"), default=False)
+    effective_from = models.DateField(_("berlaku sejak"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("profil BPU")
+        verbose_name_plural = _("profil BPU")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_income_idr__gte=0), name="bpu_profile_income_non_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"BPU {self.participant_id}"
+
+
+class Channel(models.TextChoices):
+    BCA_VA = "bca_va", _("Virtual account BCA")
+    BNI_VA = "bni_va", _("Virtual account BNI")
+    BRI_VA = "bri_va", _("Virtual account BRI")
+    MANDIRI_BILL = "mandiri_bill", _("Mandiri Bill Payment")
+    PERMATA_VA = "permata_va", _("Virtual account Permata")
+    QRIS = "qris", _("QRIS")
+    GOPAY = "gopay", _("GoPay")
+    SHOPEEPAY = "shopeepay", _("ShopeePay")
+    INDOMARET = "indomaret", _("Indomaret")
+    ALFAMART = "alfamart", _("Alfamart")
+
+
+class PaymentStatus(models.TextChoices):
+    NEW = "new", _("Sedang dibuat")
+    PENDING = "pending", _("Menunggu pembayaran")
+    SETTLEMENT = "settlement", _("Lunas")
+    EXPIRE = "expire", _("Kedaluwarsa")
+    CANCEL = "cancel", _("Dibatalkan")
+    DENY = "deny", _("Ditolak")
+    REFUND = "refund", _("Dikembalikan")
+    FAILED = "failed", _("Gagal dibuat")
+
+
+OPEN_STATUSES = (PaymentStatus.NEW, PaymentStatus.PENDING)
+
+
+class Payment(models.Model):
+    """One bill for 1, 3, 6 or 12 consecutive months, paid through one gateway charge."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Our idempotency key at the gateway: random, never sequential.
+    order_id = models.CharField(max_length=50, unique=True, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="payments"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    gateway = models.CharField(max_length=20)
+    channel = models.CharField(_("metode pembayaran"), max_length=20, choices=Channel.choices)
+    first_period = models.DateField(_("bulan pertama"))
+    months = models.PositiveSmallIntegerField(_("jumlah bulan"))
+    amount_idr = models.BigIntegerField(_("jumlah tagihan"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.NEW
+    )
+    # What the payer needs: VA number / bill key / QR string / deeplink / store payment code.
+    va_number = models.CharField(max_length=40, blank=True)
+    biller_code = models.CharField(max_length=20, blank=True)
+    qr_string = models.TextField(blank=True)
+    deeplink_url = models.URLField(max_length=500, blank=True)
+    payment_code = models.CharField(max_length=40, blank=True)
+    gateway_transaction_id = models.CharField(max_length=100, blank=True)
+    expires_at = models.DateTimeField(_("batas bayar"))
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    needs_review = models.BooleanField(_("perlu diperiksa petugas"), default=False)
+    review_reason = models.TextField(_("alasan pemeriksaan"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pembayaran iuran")
+        verbose_name_plural = _("pembayaran iuran")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_idr__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(months__in=[1, 3, 6, 12]), name="payment_months_1_3_6_12"),
+            models.CheckConstraint(condition=Q(first_period__day=1), name="payment_first_period_day_1"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PaymentStatus]), name="payment_status_known"
+            ),
+            # One open payment per participant: double clicks and second tabs meet here.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(status__in=["new", "pending"]),
+                name="payment_one_open_per_participant",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="payment_status_expiry"),
+            models.Index(fields=["participant", "-created_at"], name="payment_by_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def flag(self, reason: str) -> None:
+        """Mark for staff review (caller saves). Reasons accumulate, one per line."""
+        self.needs_review = True
+        self.review_reason = f"{self.review_reason}\n{reason}".strip()
+
+
+class PaymentMonth(models.Model):
+    """One month a payment covers, with its shares. Active rows hold the month: no two active rows
+    (across payments) for the same participant and month."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="month_rows")
+    participant = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("bulan iuran"))
+    income_idr = models.BigIntegerField()
+    jkk_idr = models.BigIntegerField()
+    jkm_idr = models.BigIntegerField()
+    jht_idr = models.BigIntegerField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "period"],
+                condition=Q(active=True),
+                name="payment_month_held_once",
+            ),
+            models.UniqueConstraint(fields=["payment", "period"], name="payment_month_unique_in_payment"),
+            models.CheckConstraint(
+                condition=Q(income_idr__gte=0) & Q(jkk_idr__gte=0) & Q(jkm_idr__gte=0) & Q(jht_idr__gte=0),
+                name="payment_month_amounts_non_negative",
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="payment_month_period_day_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.period:%Y-%m}"
+
+    @property
+    def total_idr(self) -> int:
+        return self.jkk_idr + self.jkm_idr + self.jht_idr
+
+
+class PaymentEvent(models.Model):
+    """History: who moved a payment from which status to which, why and when."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=30)  # participant, notification, reconcile, expiry, staff
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.from_status} → {self.to_status}"
+
+
+class NotificationOutcome(models.TextChoices):
+    APPLIED = "applied", _("Diterapkan")
+    IGNORED = "ignored", _("Diabaikan (tidak mengubah status)")
+    REFUSED = "refused", _("Transisi ditolak")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Jumlah berbeda")
+    UNKNOWN_ORDER = "unknown_order", _("Order tidak dikenal")
+    STATUS_MISMATCH = "status_mismatch", _("Status berbeda dengan gateway")
+
+
+class GatewayNotification(models.Model):
+    """Every accepted (correctly signed) notification, with its raw body. The unique event key makes a
+    repeat a no-op: it is inserted in the same transaction as its effect."""
+
+    provider = models.CharField(max_length=20)
+    event_key = models.CharField(max_length=64)
+    order_id = models.CharField(max_length=100, db_index=True)
+    transaction_status = models.CharField(max_length=20)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    raw_body = models.TextField()
+    outcome = models.CharField(max_length=20, choices=NotificationOutcome.choices)
+    needs_review = models.BooleanField(default=False)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notifikasi gateway")
+        verbose_name_plural = _("notifikasi gateway")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_key"], name="gateway_notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.order_id} {self.transaction_status}"
+
+
+def _receipt_storage() -> Storage:
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Receipt(models.Model):
+    """Bukti pembayaran: a snapshot taken when the payment settled; the PDF is rendered once by a task."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
+    number = models.CharField(_("nomor bukti"), max_length=30, unique=True)
+    snapshot = models.JSONField()
+    pdf = models.FileField(storage=_receipt_storage, upload_to="receipts/%Y/%m/", blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bukti pembayaran")
+        verbose_name_plural = _("bukti pembayaran")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DueReminder(models.Model):
+    """A due-date reminder sent for one participant and month (at most one)."""
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["participant", "period"], name="due_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.period:%Y-%m}"
+
+
+class FakeCharge(models.Model):
+    """The fake gateway's own book of charges (development and tests only)."""
+
+    order_id = models.CharField(max_length=50, unique=True)
+    transaction_id = models.CharField(max_length=64)
+    payment_type = models.CharField(max_length=20)
+    gross_amount = models.CharField(max_length=20)
+    transaction_status = models.CharField(max_length=20, default="pending")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.transaction_status}"

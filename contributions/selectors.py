@@ -1,0 +1,53 @@
+"""Reading payments for a user. Every participant-owned object comes through here (404 otherwise)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from contributions.billing import Bill, bill_preview
+from contributions.models import Payment, Receipt
+from participants.models import User
+from participants.selectors import participant_get_for_user
+
+
+def payments_of_user(
+    *, user: User, participant_public_id: uuid.UUID | str | None = None
+) -> QuerySet[Payment]:
+    """The user's payments (optionally of one KPJ), newest first, with participant and receipt."""
+    qs = Payment.objects.filter(participant__user=user)
+    if participant_public_id is not None:
+        qs = qs.filter(participant__public_id=participant_public_id)
+    return qs.select_related("participant", "receipt").order_by("-created_at")
+
+
+def payment_get_for_user(*, user: User, public_id: uuid.UUID | str) -> Payment:
+    """One of the user's payments by public id; Http404 for anyone else's (or a malformed id)."""
+    try:
+        return payments_of_user(user=user).prefetch_related("month_rows").get(public_id=public_id)
+    except (Payment.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def receipt_get_for_user(*, user: User, payment_public_id: uuid.UUID | str) -> Receipt:
+    payment = payment_get_for_user(user=user, public_id=payment_public_id)
+    try:
+        return payment.receipt
+    except Receipt.DoesNotExist:
+        raise Http404 from None
+
+
+def payment_bill_preview(*, user: User, participant_public_id: uuid.UUID | str, months: int) -> Bill:
+    """What `payment_create` would bill now, for the "bayar iuran" page. Raises BillingError, Http404."""
+    participant = participant_get_for_user(user=user, public_id=participant_public_id)
+    return bill_preview(participant=participant, months=months)
+
+
+def open_payment_of_user(*, user: User, participant_public_id: uuid.UUID | str) -> Payment | None:
+    participant = participant_get_for_user(user=user, public_id=participant_public_id)
+    from contributions.models import OPEN_STATUSES
+
+    return Payment.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()

@@ -1,0 +1,87 @@
+"""Receipts: the PDF (rendered once), download access, and the public verification page."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from contributions.models import Payment, PaymentStatus, Receipt
+from contributions.receipts import mask_name, receipt_render, verification_token
+from tests.contributions.conftest import post_notification
+from tests.contributions.factories import gateway_says, notification
+
+
+@pytest.fixture
+def receipt(payment: Payment) -> Receipt:
+    gateway_says(payment, "settlement")
+    assert post_notification(Client(), notification(payment, "settlement")).status_code == 200
+    return Receipt.objects.get(payment=payment)
+
+
+def test_render_once_and_download(receipt: Receipt, owner_client: Client) -> None:
+    response = owner_client.get(f"/payments/{receipt.payment.public_id}/bukti/")
+    assert response.status_code == 202  # not rendered yet: a "being prepared" page
+    assert receipt_render(receipt_id=receipt.pk) is True
+    assert receipt_render(receipt_id=receipt.pk) is False  # a redelivered task does nothing
+    receipt.refresh_from_db()
+    name = receipt.pdf.name
+    response = owner_client.get(f"/payments/{receipt.payment.public_id}/bukti/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert Receipt.objects.get(pk=receipt.pk).pdf.name == name
+
+
+def test_other_participant_gets_404(receipt: Receipt, other_participant: Any) -> None:
+    client = Client()
+    client.force_login(other_participant)
+    assert client.get(f"/payments/{receipt.payment.public_id}/bukti/").status_code == 404
+
+
+def test_anonymous_is_sent_to_login(receipt: Receipt) -> None:
+    response = Client().get(f"/payments/{receipt.payment.public_id}/bukti/")
+    assert response.status_code == 302
+
+
+def test_verification_page_shows_only_masked_data(receipt: Receipt) -> None:
+    token = verification_token(receipt)
+    response = Client().get(f"/payments/verifikasi/{token}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bukti pembayaran ini sah." in html
+    assert "Rp110.400" in html
+    assert mask_name(receipt.snapshot["payer"]) in html
+    assert receipt.snapshot["payer"] not in html
+    assert receipt.snapshot["kpj"] not in html
+
+
+def test_verification_of_forged_or_voided_receipt(receipt: Receipt) -> None:
+    token = verification_token(receipt)
+    assert Client().get(f"/payments/verifikasi/{token[:-2]}xx/").status_code == 404
+    Payment.objects.filter(pk=receipt.payment_id).update(status=PaymentStatus.REFUND)
+    response = Client().get(f"/payments/verifikasi/{token}/")
+    assert "tidak sah" in response.content.decode()
+
+
+def test_mask_name() -> None:
+    assert mask_name("Budi Santoso") == "Bu** Sa*****"
+
+
+def test_receipt_pdf_p95_under_250ms(receipt: Receipt) -> None:
+    from contributions.receipts import receipt_render_pdf
+
+    receipt_render_pdf(receipt)  # warm up fonts
+    timings = []
+    for _ in range(10):
+        start = time.perf_counter()
+        receipt_render_pdf(receipt)
+        timings.append(time.perf_counter() - start)
+    assert (
+        statistics.median(timings) < 1.0
+    )  # a smoke bound on a shared machine; bench/receipt_pdf.py measures
