@@ -1,0 +1,1 @@
+"""Paying approved claims: the disbursement gateway boundary and the payout service."""
