@@ -1,0 +1,10 @@
+"""The secure upload pipeline: JPEG, PNG and PDF only, rewritten, stored privately, served as downloads.
+
+- `validation`: what a file is, from its bytes (`inspect_upload`, `UploadRejected`).
+- `sanitize`: images re-encoded without metadata, PDFs rewritten without active content.
+- `services`: `prepare_upload`, `save_prepared_upload`, `upload_store` -> `StoredUpload`.
+- `serving`: `private_file_response` (the caller checks access first).
+- `forms`: `UploadField`, `clean_upload`.
+- `thumbnails` / `tasks`: staff previews, rendered on the `pdf` queue.
+- `middleware`: 413 for oversized request bodies.
+"""
