@@ -31,7 +31,7 @@ app.conf.task_routes = {
 app.conf.broker_connection_timeout = 3
 app.autodiscover_tasks()
 # Task modules inside app sub-packages are not found by the default discovery.
-app.autodiscover_tasks(["participants.ledger"])
+app.autodiscover_tasks(["participants.ledger", "portal.uploads"])
 
 
 def idempotent_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:

@@ -4,6 +4,7 @@ One settings module for every environment. `DJANGO_DEBUG=true` is development; a
 production-like and refuses to start without a secret key and allowed hosts.
 """
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,11 @@ INSTALLED_APPS = [
     "portal",
     "participants",
     "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "axes",
     "contributions",
     "claims",
 ]
@@ -56,6 +62,8 @@ MIDDLEWARE = [
     "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: a request larger than UPLOAD_MAX_REQUEST_BYTES gets a 413.
+    "portal.uploads.middleware.RequestBodyLimitMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -66,13 +74,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during authentication into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "participants.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "participants:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
@@ -212,6 +224,18 @@ else:
         "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
     }
 
+# --- Uploads --------------------------------------------------------------------------------------
+# portal/uploads: JPEG/PNG/PDF by content, rewritten, random names in STORAGES["private"].
+UPLOAD_MAX_FILE_BYTES = 6 * 1024 * 1024
+# A claim form with its five documents fits; a 50 MB body is answered 413 before Django reads it.
+UPLOAD_MAX_REQUEST_BYTES = 32 * 1024 * 1024
+# Form fields other than files; larger file parts spill from memory to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # --- Security -------------------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -244,8 +268,94 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Accounts (allauth, axes, sessions) — owned by the accounts app ------------------------------
+# Accounts are never created by open signup: a participant imported from employer reports activates
+# one (accounts.views.activate). Login accepts email, NIK or KPJ (accounts.forms.PortalLoginForm
+# resolves them to the account's email before allauth authenticates). Lockout: django-axes per
+# (login, IP) pair, so one attacker cannot lock a whole office behind a shared NAT, plus allauth's
+# per-account limit across IPs.
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # must be first: refuses locked-out (login, IP) pairs
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapter.PortalAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.PortalLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# The activation code already proved the address; allauth's own verification would be a second loop.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Peserta] "
+ACCOUNT_RATE_LIMITS = {
+    # Looser than axes (5 per login+IP) so axes answers first; the per-key limit catches attacks on
+    # one account spread over many addresses.
+    "login_failed": "20/m/ip,10/15m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portal Peserta"
+USERSESSIONS_TRACK_ACTIVITY = False
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Axes stores the request's POST data with each attempt; the login field may hold a NIK.
+AXES_SENSITIVE_PARAMETERS = ["password", "login", "nik", "code", "password1", "password2"]
+# Client IP for lockouts and rate limits. With no trusted proxy, only REMOTE_ADDR counts (a client
+# could otherwise dodge lockouts with a forged X-Forwarded-For); behind N proxies, the address the
+# nearest trusted proxy appended is used (right-most), by axes and allauth alike.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Idle timeout: a signed-in session ends after this many seconds without a request
+# (accounts.middleware.IdleTimeoutMiddleware). The login cookie itself ends with the browser
+# (ACCOUNT_SESSION_REMEMBER = False: shared and borrowed phones are common).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+
+# Activation: 6-digit code by email, valid ACTIVATION_CODE_TTL seconds, void after 5 wrong codes.
+ACTIVATION_CODE_TTL = 10 * 60
+ACTIVATION_CODE_MAX_ATTEMPTS = 5
+# Activation starts (right or wrong) allowed per hour, per client IP and per KPJ.
+ACTIVATION_RATE_PER_IP = env.int("ACTIVATION_RATE_PER_IP", default=20)
+ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)
 
 # --- Payments (gateways, Midtrans) — owned by the contributions app -------------------------------
+# PAYMENT_GATEWAY=fake (development and tests: charges kept locally, sandbox page at /_dev/gateway/)
+# or midtrans (Core API over httpx). The development server key is public and only signs fake charges.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="fake" if DEBUG else "midtrans")
+if PAYMENT_GATEWAY not in {"fake", "midtrans"}:
+    raise ConfigError("PAYMENT_GATEWAY must be fake or midtrans")
+if PAYMENT_GATEWAY == "fake" and not DEBUG and not env.bool("PAYMENT_ALLOW_FAKE", default=False):
+    raise ConfigError("PAYMENT_GATEWAY=fake is for development only")
+# Production has no default: the Midtrans client refuses to start without a key (checked on first use,
+# so management commands and `check --deploy` run without payment secrets).
+MIDTRANS_SERVER_KEY = env.str(
+    "MIDTRANS_SERVER_KEY", default="SB-Mid-server-dev-only-not-a-real-key" if DEBUG else ""
+)
+MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
+MIDTRANS_BASE_URL = env.str(
+    "MIDTRANS_BASE_URL",
+    default="https://api.midtrans.com" if MIDTRANS_IS_PRODUCTION else "https://api.sandbox.midtrans.com",
+)
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+PAYMENT_EXPIRY_HOURS = env.int("PAYMENT_EXPIRY_HOURS", default=24)
+# Where the portal can reach itself: the fake gateway posts notifications here; receipt QR codes link here.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Email ----------------------------------------------------------------------------------------
 
@@ -286,6 +396,19 @@ CELERY_BEAT_SCHEDULE = {
     "jht-reconcile-nightly": {
         "task": "participants.ledger.tasks.reconcile_ledger",
         "schedule": crontab(minute=0, hour=2),
+    },
+    "payments-expire-overdue": {"task": "contributions.tasks.expire_overdue_payments", "schedule": 300.0},
+    "payments-reconcile": {
+        "task": "contributions.tasks.reconcile_payments",
+        "schedule": crontab(minute="*/30"),
+    },
+    "bpu-deactivate-unpaid": {
+        "task": "contributions.tasks.deactivate_unpaid_members",
+        "schedule": crontab(minute=15, hour=1),
+    },
+    "bpu-due-reminders": {
+        "task": "contributions.tasks.send_due_reminders",
+        "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
     },
 }
 

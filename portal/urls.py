@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal.views import health, pages
@@ -13,14 +12,14 @@ handler500 = "portal.views.errors.server_error"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(template_name="portal/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", include("accounts.urls")),
+    # allauth's own names (account_login, account_logout, mfa_index, ...) cannot live in a namespace.
+    path("akun/", include("allauth.urls")),
     path("peserta/", include("participants.urls")),
+    path("payments/", include("contributions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+if settings.DEBUG:  # the fake gateway's sandbox: development only, 404 in production
+    urlpatterns.append(path("_dev/gateway/", include("contributions.dev_urls")))

@@ -14,6 +14,7 @@ flock -n 9 || die "another 'make run' is already running from this checkout (loc
 port_in_use "$PORT" && die "port $PORT is already in use; stop the other server or run: PORT=8001 make run"
 
 apt_ensure msgfmt gettext
+apt_ensure file file  # brings libmagic, which python-magic needs to sniff uploads
 python_env
 UV="$(uv_bin)"
 

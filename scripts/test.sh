@@ -7,6 +7,7 @@ cd "$ROOT"
 start=$(date +%s)
 
 apt_ensure msgfmt gettext
+apt_ensure file file  # brings libmagic, which python-magic needs to sniff uploads
 apt_ensure chromium chromium
 python_env
 UV="$(uv_bin)"
@@ -17,6 +18,9 @@ trap 'scripts/services.sh stop test' EXIT
 eval "$(scripts/services.sh env test)"
 export DJANGO_DEBUG=true DJANGO_READ_DOT_ENV_FILE=false
 export DJANGO_STATIC_ROOT="$LOCAL/test/static"
+# Uploads and PDFs written by tests go to a throwaway directory, emptied on every run.
+export DJANGO_MEDIA_ROOT="$LOCAL/test/media"
+rm -rf "$DJANGO_MEDIA_ROOT"
 
 say "ruff check";  run ruff check .
 say "ruff format --check"; run ruff format --check .

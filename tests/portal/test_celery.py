@@ -37,6 +37,7 @@ def test_serialization_and_reliability_settings() -> None:
 
 
 def test_beat_schedule_is_static_and_points_at_registered_tasks() -> None:
+    app.loader.import_default_modules()  # what a worker does at start: import every tasks module
     schedule = app.conf.beat_schedule
     assert schedule["heartbeat"]["task"] == "portal.tasks.heartbeat"
     for entry in schedule.values():
