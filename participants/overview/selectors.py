@@ -120,7 +120,10 @@ def dashboard_for_user(*, user: User, today: dt.date) -> Dashboard:
     """Everything the dashboard shows, in two queries whatever the number of KPJs and years."""
     own_indexes = Participant.objects.filter(user=user).values("nik_index")
     people: list[Participant] = list(
-        Participant.objects.filter(Q(user=user) | Q(user__isnull=True, nik_index__in=own_indexes))
+        # Every KPJ of the person shares the NIK blind index, so filter on the (indexed) nik_index
+        # first; an OR with `user = ...` would make PostgreSQL scan the whole participants table.
+        Participant.objects.filter(nik_index__in=own_indexes)
+        .filter(Q(user=user) | Q(user__isnull=True))
         .select_related("jht_balance", "branch")
         .annotate(
             total_balance_idr=_total("balance_idr"),
