@@ -23,6 +23,8 @@ trap 'scripts/services.sh stop run' EXIT
 eval "$(scripts/services.sh env run)"
 
 export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
+# The fake payment gateway's sandbox posts its signed notifications back to this server.
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}"
 manage() { "$UV" run --locked --no-sync python manage.py "$@"; }
 
 say "Applying migrations"; manage migrate --noinput >/dev/null
@@ -35,6 +37,7 @@ cat <<BANNER
   Portal Peserta is starting on  http://127.0.0.1:$PORT/
   Health:                        http://127.0.0.1:$PORT/healthz
   Admin (staff):                 http://127.0.0.1:$PORT/admin/
+  Payment sandbox (development): http://127.0.0.1:$PORT/_dev/gateway/
 
   Demo logins (development data only; password for all: Demo-Portal-2026!)
     pekerja@demo.portal    worker (PU), 12 years of history
