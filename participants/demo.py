@@ -329,6 +329,13 @@ def _load_participants() -> list[str]:
         status_reason=StatusReason.UNPAID_3_MONTHS,
         status_since=add_months(last_paid, 4),
     )
+    # Declared income and the optional JHT, which the "bayar iuran" pages bill from.
+    from contributions.models import BpuProfile
+
+    for bpu, income in ((mandiri, 3_500_000), (nunggak, 2_000_000)):
+        BpuProfile.objects.update_or_create(
+            participant=bpu, defaults={"declared_income_idr": income, "with_jht": True}
+        )
 
     for year in range(twelve_years_ago.year - 1, today.year):
         development_credit_year(year=year)
