@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +33,8 @@ from claims.transitions import ClaimError, IllegalTransition, claim_transition, 
 from participants.models import Participant, User
 from participants.selectors import participant_get_for_user, participants_of_user
 from portal.money import format_rupiah
+from portal.uploads.services import PreparedUpload, prepare_upload
+from portal.uploads.validation import UploadRejected
 
 __all__ = [
     "ClaimError",
@@ -150,26 +153,37 @@ def claim_update_draft(
 
 
 def claim_attach_document(
-    *, user: User, claim_id: uuid.UUID | str, doc_type: str, file: UploadedFile
+    *, user: User, claim_id: uuid.UUID | str, doc_type: str, file: UploadedFile | PreparedUpload
 ) -> ClaimDocument:
     """Attach a document to the user's editable claim. A new document of the same type replaces the old.
 
-    HOOK: the upload must go through portal/uploads/ (content sniffing, re-encoding, PDF sanitising) once
-    that module lands; until then the file is stored as given on the private storage, random name.
+    Every file goes through portal/uploads/ (content sniffing, JPEG/PNG/PDF only, images re-encoded
+    without metadata, PDFs rewritten without active content): a form's `UploadField` hands over the
+    `PreparedUpload`, a raw upload is prepared here. Only the rewritten bytes are stored, on the private
+    storage under a random name. Raises ClaimError with the upload's refusal code ("unsupported_type",
+    "pdf_active_content", "empty", ...) and stores nothing.
     """
     if doc_type not in DocumentType.values:
         raise ClaimError("invalid_document_type", _("Jenis dokumen tidak dikenal."))
+    if not isinstance(file, PreparedUpload):
+        try:
+            file = prepare_upload(uploaded_file=file)
+        except UploadRejected as exc:
+            raise ClaimError(exc.code, exc.message) from exc
+    prepared = file
     with transaction.atomic():
         claim = _locked_own_claim(user=user, claim_id=claim_id)
         if claim.status not in EDITABLE:
             raise ClaimError("not_editable", _("Dokumen klaim ini tidak dapat diubah lagi."))
         claim.documents.filter(doc_type=doc_type).delete()
+        clean = prepared.file
         return ClaimDocument.objects.create(
             claim=claim,
             doc_type=doc_type,
-            file=file,
-            content_type=getattr(file, "content_type", "") or "",
-            size_bytes=file.size or 0,
+            # The name only carries the real extension; claim_document_path picks a random one.
+            file=ContentFile(clean.data, name=f"upload.{clean.extension}"),
+            content_type=clean.content_type,
+            size_bytes=len(clean.data),
         )
 
 

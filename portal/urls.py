@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from contributions.views_pages import simulate
 from portal.views import health, pages
 
 handler400 = "portal.views.errors.bad_request"
@@ -16,7 +17,9 @@ urlpatterns = [
     # allauth's own names (account_login, account_logout, mfa_index, ...) cannot live in a namespace.
     path("akun/", include("allauth.urls")),
     path("peserta/", include("participants.urls")),
+    path("klaim/", include("claims.urls")),
     path("payments/", include("contributions.urls")),
+    path("simulasi/", simulate, name="simulate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -101,7 +101,10 @@ OPEN = ClaimStatus
 def pdf(name: str = "dok.pdf") -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    from tests.portal.test_uploads_corpus import pdf as valid_pdf
+
+    # A real one-page PDF: documents go through the upload pipeline, which refuses unreadable PDFs.
+    return SimpleUploadedFile(name, valid_pdf(), content_type="application/pdf")
 
 
 def ready_draft(
