@@ -13,7 +13,7 @@ export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)
 .venv/bin/gunicorn portal.wsgi -c gunicorn.conf.py --daemon --pid "$LOCAL/bench-gunicorn.pid"
 trap 'kill "$(cat "$LOCAL/bench-gunicorn.pid")" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
-for path in / /masuk/; do
+for path in / /akun/login/; do
   echo "== GET $path (wrk -t2 -c16 -d15s, ${WEB_CONCURRENCY:-2} workers x ${WEB_THREADS:-4} threads)"
   wrk -t2 -c16 -d15s --latency "http://127.0.0.1:$port$path" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx'
 done
