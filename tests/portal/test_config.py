@@ -109,3 +109,30 @@ def test_gunicorn_refuses_more_threads_than_the_connection_budget() -> None:
         "Configuration error: WEB_CONCURRENCY (4) x WEB_THREADS (8) exceeds DB_CONNECTION_BUDGET (20)"
         in result.stderr
     )
+
+
+def test_unconfigured_checkout_uses_the_local_development_services() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "REDIS_URL", "PORTAL_PG_PORT", "PORTAL_REDIS_PORT"}
+    }
+    code = (
+        "from django.conf import settings as s; print(s.DEBUG, s.DATABASES['default']['PORT'], s.REDIS_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "55432", "redis://127.0.0.1:56379/0"]
+
+
+def test_configured_environment_is_never_replaced_by_development_defaults() -> None:
+    result = check(DATABASE_URL="<unset>")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Configuration error: DATABASE_URL is required")
