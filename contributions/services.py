@@ -31,8 +31,7 @@ from contributions.gateway.protocol import ChargeRequest, GatewayError, GatewayU
 from contributions.models import OPEN_STATUSES, Payment, PaymentEvent, PaymentMonth
 from contributions.models import PaymentStatus as S
 from contributions.transitions import IllegalTransition, is_allowed, move_locked, payment_transition
-from participants.ledger.models import EntryKind
-from participants.ledger.services import ledger_post
+from participants.ledger.services import contribution_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
 
@@ -318,7 +317,7 @@ def _credit(payment: Payment, *, late: bool) -> None:
     if late or now > payment.expires_at:
         payment.flag(_("Uang diterima setelah pembayaran kedaluwarsa atau dibatalkan; tetap dicatat."))
     rows = _hold_months(payment)
-    Contribution.objects.bulk_create(
+    contributions = Contribution.objects.bulk_create(
         Contribution(
             participant=participant,
             employer=None,
@@ -333,18 +332,10 @@ def _credit(payment: Payment, *, late: bool) -> None:
         for row in rows
     )
     value_date = timezone.localdate(now)
-    for row in rows:
-        if row.jht_idr > 0:
-            ledger_post(
-                account_id=participant.pk,
-                kind=EntryKind.CONTRIBUTION,
-                amount_idr=row.jht_idr,
-                worker_idr=row.jht_idr,
-                value_date=value_date,
-                period=row.period,
-                idempotency_key=f"bpu-payment:{payment.order_id}:{row.period:%Y-%m}",
-                reason=f"Iuran BPU {payment.order_id}",
-            )
+    for contribution in contributions:
+        contribution_credit_jht(
+            contribution=contribution, value_date=value_date, reason=f"Iuran BPU {payment.order_id}"
+        )
     covered_until = month_end(rows[-1].period)
     if participant.protected_until is None or participant.protected_until < covered_until:
         participant.protected_until = covered_until

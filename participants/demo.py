@@ -24,8 +24,7 @@ from participants.imports.employers import import_employers
 from participants.imports.participants import COLUMNS as PARTICIPANT_COLUMNS
 from participants.imports.participants import import_participants
 from participants.ledger.development import development_credit_year
-from participants.ledger.models import EntryKind
-from participants.ledger.services import ledger_post
+from participants.ledger.services import contribution_credit_jht
 from participants.models import (
     Branch,
     Contribution,
@@ -167,16 +166,8 @@ def _post_bpu_months(participant: Participant, first: dt.date, count: int, incom
                 "posted_at": paid_at,
             },
         )
-        if created and shares.jht_idr:
-            ledger_post(
-                account_id=participant.pk,
-                kind=EntryKind.CONTRIBUTION,
-                amount_idr=shares.jht_idr,
-                worker_idr=shares.jht_idr,
-                value_date=timezone.localdate(),
-                period=period,
-                idempotency_key=f"contribution:{contribution.pk}",
-            )
+        if created:
+            contribution_credit_jht(contribution=contribution, value_date=timezone.localdate())
 
 
 def _staff(email: str, first: str, last: str, branch: Branch | None, role: str) -> tuple[User, bool]:

@@ -9,8 +9,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from participants.ledger.models import EntryKind
-from participants.ledger.services import ledger_post
+from participants.ledger.services import contribution_credit_jht
 from participants.models import (
     Branch,
     Category,
@@ -135,14 +134,5 @@ def post_contribution(
         posted_at=dt.datetime.combine(posted, dt.time(9), tzinfo=dt.UTC),
         paid_at=dt.datetime.combine(posted, dt.time(9), tzinfo=dt.UTC),
     )
-    ledger_post(
-        account_id=participant.pk,
-        kind=EntryKind.CONTRIBUTION,
-        amount_idr=contribution.jht_idr,
-        employer_idr=contribution.jht_employer_idr,
-        worker_idr=contribution.jht_worker_idr,
-        value_date=posted,
-        period=period,
-        idempotency_key=f"contribution:{contribution.pk}",
-    )
+    contribution_credit_jht(contribution=contribution, value_date=posted)
     return contribution

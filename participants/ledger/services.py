@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import structlog
 from django.db import IntegrityError, connection, transaction
 
 from participants.ledger.models import EntryKind, LedgerEntry
+
+if TYPE_CHECKING:
+    from participants.models import Contribution
 
 log = structlog.get_logger(__name__)
 
@@ -109,6 +113,31 @@ def ledger_post(
             raise
     log.info("ledger.posted", account_id=account_id, kind=kind, amount_idr=amount_idr)
     return entry
+
+
+def contribution_credit_jht(
+    *, contribution: Contribution, value_date: dt.date, reason: str = ""
+) -> LedgerEntry | None:
+    """Credit a contribution row's JHT shares (employer + worker) to its KPJ's ledger.
+
+    The one way a single contribution reaches the ledger (payments, demo data, tests); the bulk import
+    does the same set-based with the same key `contribution:<id>`, so each row is credited at most once.
+    Returns None when there is nothing to credit (no JHT in this contribution) or it was credited before.
+    """
+    amount = contribution.jht_employer_idr + contribution.jht_worker_idr
+    if amount <= 0:
+        return None
+    return ledger_post(
+        account_id=contribution.participant_id,
+        kind=EntryKind.CONTRIBUTION,
+        amount_idr=amount,
+        employer_idr=contribution.jht_employer_idr,
+        worker_idr=contribution.jht_worker_idr,
+        value_date=value_date,
+        period=contribution.period,
+        idempotency_key=f"contribution:{contribution.pk}",
+        reason=reason,
+    )
 
 
 @dataclass(frozen=True)
