@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.eligibility import Eligibility, evaluate
+from claims.eligibility import Eligibility, PersonFacts, evaluate
 from claims.models import OPEN_STATUSES, CheckResult, Claim, ClaimCheck, ClaimStatus, DocumentType
 from claims.selectors import claim_facts_for_person, claim_get_for_participant
 from claims.service_level import due_date_for
@@ -209,9 +209,14 @@ def _check_bank_reuse(claim: Claim) -> CheckOutcome:
     return CheckOutcome("bank_account_reuse", CheckResult.PASS, _("Rekening tidak dipakai peserta lain."))
 
 
-def run_checks(claim: Claim) -> list[CheckOutcome]:
-    """Every check for the claim as it stands now. Read-only; a bounded number of queries."""
-    facts = claim_facts_for_person(nik_index=claim.nik_index, exclude_claim_id=claim.pk)
+def run_checks(claim: Claim, *, facts: PersonFacts | None = None) -> list[CheckOutcome]:
+    """Every check for the claim as it stands now. Read-only; a bounded number of queries.
+
+    Pass `facts` when the caller has already gathered them for this claim (the review page shows the
+    amounts from the same facts), so they are not loaded twice.
+    """
+    if facts is None:
+        facts = claim_facts_for_person(nik_index=claim.nik_index, exclude_claim_id=claim.pk)
     result = evaluate(facts, claim.reason)
     present = set(claim.documents.values_list("doc_type", flat=True))
     return [

@@ -281,11 +281,11 @@ def step_review(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
             # The tracking page is a different page: with htmx, load it whole.
             return HttpResponseClientRedirect(url) if is_htmx_fragment_request(request) else redirect(url)
     result = None
+    checks = []
     if claim.reason:
-        result = evaluate(
-            claim_facts_for_person(nik_index=claim.nik_index, exclude_claim_id=claim.pk), claim.reason
-        )
-    checks = run_checks(claim) if claim.reason else []
+        facts = claim_facts_for_person(nik_index=claim.nik_index, exclude_claim_id=claim.pk)
+        result = evaluate(facts, claim.reason)
+        checks = run_checks(claim, facts=facts)
     context = {
         "result": result,
         "checks": checks,
