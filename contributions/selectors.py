@@ -10,7 +10,7 @@ from django.http import Http404
 
 from contributions.billing import Bill, bill_preview
 from contributions.models import Payment, Receipt
-from participants.models import User
+from participants.models import Participant, User
 from participants.selectors import participant_get_for_user
 
 
@@ -48,6 +48,11 @@ def payment_bill_preview(*, user: User, participant_public_id: uuid.UUID | str, 
 
 def open_payment_of_user(*, user: User, participant_public_id: uuid.UUID | str) -> Payment | None:
     participant = participant_get_for_user(user=user, public_id=participant_public_id)
+    return open_payment_of_participant(participant=participant)
+
+
+def open_payment_of_participant(*, participant: Participant) -> Payment | None:
+    """The open payment of a KPJ the caller has already fetched through a user-scoped selector."""
     from contributions.models import OPEN_STATUSES
 
     return Payment.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
 from contributions import simulation
-from contributions.billing import Bill, BillingError
+from contributions.billing import Bill, BillingError, bill_preview
 from contributions.forms import (
     CHANNEL_GROUPS,
     BpuSimulationForm,
@@ -40,8 +40,7 @@ from contributions.forms import (
 from contributions.models import Channel, Payment
 from contributions.models import PaymentStatus as S
 from contributions.selectors import (
-    open_payment_of_user,
-    payment_bill_preview,
+    open_payment_of_participant,
     payment_get_for_user,
     payments_of_user,
 )
@@ -111,10 +110,9 @@ def _pay_context(participant: Participant, **extra: Any) -> dict[str, Any]:
 
 
 def _preview(request: HttpRequest, participant: Participant, months: int) -> tuple[Bill | None, str]:
+    # `participant` came through owned_participant (scoped to the user): no need to fetch it again.
     try:
-        bill = payment_bill_preview(
-            user=request_user(request), participant_public_id=participant.public_id, months=months
-        )
+        bill = bill_preview(participant=participant, months=months)
     except BillingError as exc:
         return None, str(exc)
     return bill, ""
@@ -135,7 +133,7 @@ def pay(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return TemplateResponse(
             request, "contributions/pay.html", context, status=200 if request.method == "GET" else 400
         )
-    open_payment = open_payment_of_user(user=user, participant_public_id=participant.public_id)
+    open_payment = open_payment_of_participant(participant=participant)
     if open_payment is not None:
         return TemplateResponse(
             request,
