@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "contributions",
     "claims",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
