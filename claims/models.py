@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from claims.storage import get_private_storage
 
@@ -139,10 +140,18 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Every saved version (django-simple-history), next to the status moves in ClaimHistory.
+    versions = HistoricalRecords(excluded_fields=["updated_at", "snapshot"])
+
     class Meta:
         verbose_name = _("klaim JHT")
         verbose_name_plural = _("klaim JHT")
         ordering = ["-created_at"]
+        permissions = [
+            ("review_claim", "Can review claims (approve, reject, revision, interview, retry payout)"),
+            ("second_approve_claim", "Can give the second approval of a claim (supervisor)"),
+        ]
+        indexes = [models.Index(fields=["due_date", "id"], name="claim_queue_due")]
         constraints = [
             models.UniqueConstraint(
                 fields=["nik_index"],

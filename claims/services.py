@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.roles import StaffRole, has_role, is_read_only
 from claims.eligibility import evaluate
 from claims.models import (
     OPEN_STATUSES,
@@ -331,13 +332,16 @@ def claim_approve(*, actor: User, claim_id: uuid.UUID | str, note: str = "") -> 
 
 
 def claim_second_approve(*, actor: User, claim_id: uuid.UUID | str, note: str = "") -> Claim:
-    """Second approval by a different staff member (approved → paying). Raises ClaimError
-    ("same_approver") when the first approver tries, ("not_needed") when no second approval is needed."""
+    """Second approval by a supervisor other than the first approver (approved → paying). Raises
+    ClaimError ("same_approver") when the first approver tries, ("not_supervisor") for anyone without
+    the supervisor (or administrator) role, ("not_needed") when no second approval is needed."""
     claim = _staff_claim(actor=actor, claim_id=claim_id)
     if not claim.second_approval_required:
         raise ClaimError("not_needed", _("Klaim ini tidak memerlukan persetujuan kedua."))
     if claim.first_approved_by_id == actor.pk:
         raise ClaimError("same_approver", _("Persetujuan kedua harus diberikan oleh petugas yang berbeda."))
+    if not has_role(actor, StaffRole.SUPERVISOR, StaffRole.ADMINISTRATOR) or is_read_only(actor):
+        raise ClaimError("not_supervisor", _("Persetujuan kedua hanya dapat diberikan oleh supervisor."))
     return claim_transition(
         claim_id=claim.pk,
         to=ClaimStatus.PAYING,

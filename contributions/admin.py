@@ -6,12 +6,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from contributions.gateway.protocol import GatewayError
 from contributions.models import BpuProfile, GatewayNotification, Payment, PaymentEvent, PaymentMonth, Receipt
 
 
-class PaymentMonthInline(admin.TabularInline):
+class PaymentMonthInline(TabularInline):
     model = PaymentMonth
     extra = 0
     can_delete = False
@@ -19,7 +20,7 @@ class PaymentMonthInline(admin.TabularInline):
     exclude = ("participant",)
 
 
-class PaymentEventInline(admin.TabularInline):
+class PaymentEventInline(TabularInline):
     model = PaymentEvent
     extra = 0
     can_delete = False
@@ -27,7 +28,7 @@ class PaymentEventInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ModelAdmin):
     list_display = (
         "order_id",
         "participant",
@@ -48,6 +49,9 @@ class PaymentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # payments are evidence of money received: never deleted
+
     @admin.action(description=_("Periksa status ke gateway"))
     def sync_with_gateway(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
         from contributions.services import payment_sync_with_gateway
@@ -62,7 +66,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(GatewayNotification)
-class GatewayNotificationAdmin(admin.ModelAdmin):
+class GatewayNotificationAdmin(ModelAdmin):
     list_display = ("received_at", "provider", "order_id", "transaction_status", "outcome", "needs_review")
     list_filter = ("provider", "outcome", "needs_review")
     search_fields = ("order_id",)
@@ -73,7 +77,7 @@ class GatewayNotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(admin.ModelAdmin):
+class ReceiptAdmin(ModelAdmin):
     list_display = ("number", "payment", "rendered_at", "email_sent_at")
     search_fields = ("number", "payment__order_id")
     readonly_fields = [f.name for f in Receipt._meta.fields]
@@ -91,6 +95,6 @@ class ReceiptAdmin(admin.ModelAdmin):
 
 
 @admin.register(BpuProfile)
-class BpuProfileAdmin(admin.ModelAdmin):
+class BpuProfileAdmin(ModelAdmin):
     list_display = ("participant", "declared_income_idr", "with_jht", "effective_from")
     raw_id_fields = ("participant",)

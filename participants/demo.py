@@ -98,12 +98,22 @@ MULTI_B = DemoPerson(
 PEOPLE = [PEKERJA, RESIGN, MANDIRI, NUNGGAK, MULTI_A, MULTI_B]
 
 STAFF: list[tuple[str, str, str, str | None, str]] = [
-    # email, first name, last name, branch, role
+    # email, first name, last name, branch, role (a backoffice.roles group; "admin" = superuser)
     ("petugas.jkt@demo.portal", "Sari", "Wulandari", "JKT01", "reviewer"),
     ("petugas.bdg@demo.portal", "Asep", "Saepudin", "BDG01", "reviewer"),
     ("supervisor.jkt@demo.portal", "Yohanes", "Sitorus", "JKT01", "supervisor"),
+    ("auditor@demo.portal", "Ratna", "Kusumawati", None, "auditor"),
     ("admin@demo.portal", "Admin", "Portal", None, "admin"),
 ]
+# TOTP secrets of the demo staff (base32; development data only, listed in the README so anyone trying
+# the back office can add them to an authenticator app or compute codes with `oathtool --totp -b`).
+STAFF_TOTP_SECRETS = {
+    "petugas.jkt@demo.portal": "MRSW23ZNOBSXI5LHMFZS22TLOQWTAMJB",
+    "petugas.bdg@demo.portal": "MRSW23ZNOBSXI5LHMFZS2YTEM4WTAMJB",
+    "supervisor.jkt@demo.portal": "MRSW23ZNON2XAZLSOZUXG33SFVVGW5BB",
+    "auditor@demo.portal": "MRSW23ZNMF2WI2LUN5ZC24DVONQXIMJB",
+    "admin@demo.portal": "MRSW23ZNMFSG22LOFVYG64TUMFWC2MJB",
+}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -184,7 +194,20 @@ def _staff(email: str, first: str, last: str, branch: Branch | None, role: str) 
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    staff_set_up_role_and_totp(user, role=role, secret=STAFF_TOTP_SECRETS.get(email))
     return user, created
+
+
+def staff_set_up_role_and_totp(user: User, *, role: str, secret: str | None) -> None:
+    """Give a staff account its role group and a TOTP authenticator with `secret` (idempotent)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group
+
+    group_name = "administrator" if role == "admin" else role
+    user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+    if secret and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class EmailUserManager(UserManager["User"]):
@@ -172,6 +173,9 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who changed what and why (status changes, personal-data corrections): django-simple-history.
+    history = HistoricalRecords(excluded_fields=["updated_at"], cascade_delete_history=False)
 
     class Meta:
         verbose_name = _("peserta")

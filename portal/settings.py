@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
+from django.urls import reverse_lazy
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Staff admin: TOTP required, and the admin's own CSP (see backoffice/middleware.py).
+    "backoffice.middleware.StaffAdminMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
@@ -433,3 +437,71 @@ LOGGING = configure_logging(log_format=LOG_FORMAT, level=LOG_LEVEL)
 # --- Health ---------------------------------------------------------------------------------------
 
 HEALTHZ_CELERY_TIMEOUT = env.float("HEALTHZ_CELERY_TIMEOUT", default=1.0)
+
+# --- Back office (django-unfold admin) — owned by the backoffice app -----------------------------
+# Staff sign in with password + TOTP (backoffice/middleware.py); the dashboard is the admin index
+# (backoffice/dashboard.py). Sidebar entries show only to roles whose permission callback allows them.
+UNFOLD = {
+    "SITE_TITLE": "Portal Peserta — Back office",
+    "SITE_HEADER": "Portal Peserta — Back office",
+    "SITE_SUBHEADER": _("Kantor cabang BPJS Ketenagakerjaan"),
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "shield_person",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_BACK_BUTTON": True,
+    "DASHBOARD_CALLBACK": "backoffice.dashboard.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": _("Pekerjaan harian"),
+                "items": [
+                    {"title": _("Dasbor"), "icon": "dashboard", "link": reverse_lazy("admin:index")},
+                    {
+                        "title": _("Antrean klaim"),
+                        "icon": "assignment",
+                        "link": reverse_lazy("admin:claims_claim_changelist"),
+                        "permission": "backoffice.navigation.can_view_claims",
+                    },
+                    {
+                        "title": _("Peserta"),
+                        "icon": "badge",
+                        "link": reverse_lazy("admin:participants_participant_changelist"),
+                        "permission": "backoffice.navigation.can_view_participants",
+                    },
+                    {
+                        "title": _("Koreksi saldo"),
+                        "icon": "balance",
+                        "link": reverse_lazy("admin:backoffice_correctionrequest_changelist"),
+                        "permission": "backoffice.navigation.can_view_corrections",
+                    },
+                    {
+                        "title": _("Pembayaran iuran"),
+                        "icon": "payments",
+                        "link": reverse_lazy("admin:contributions_payment_changelist"),
+                        "permission": "backoffice.navigation.can_view_payments",
+                    },
+                ],
+            },
+            {
+                "title": _("Audit"),
+                "items": [
+                    {
+                        "title": _("Log akses data"),
+                        "icon": "policy",
+                        "link": reverse_lazy("admin:backoffice_accesslog_changelist"),
+                        "permission": "backoffice.navigation.can_view_access_log",
+                    },
+                    {
+                        "title": _("Pengguna dan peran"),
+                        "icon": "group",
+                        "link": reverse_lazy("admin:participants_user_changelist"),
+                        "permission": "backoffice.navigation.is_administrator",
+                    },
+                ],
+            },
+        ],
+    },
+}

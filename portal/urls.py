@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from backoffice.views import admin_login
 from contributions.views_pages import simulate
 from portal.views import health, pages
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("payments/", include("contributions.urls")),
     path("simulasi/", simulate, name="simulate"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Staff sign in through allauth (password + TOTP), never through the admin's own password form.
+    path(f"{settings.ADMIN_URL}login/", admin_login, name="backoffice_admin_login"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

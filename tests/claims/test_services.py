@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 
 from claims.models import Claim, ClaimHistory, ClaimPayout
 from claims.models import ClaimStatus as S
@@ -175,6 +176,11 @@ def test_large_claim_needs_interview_then_two_different_approvers() -> None:
     with pytest.raises(ClaimError) as same:
         claim_second_approve(actor=first, claim_id=claim.public_id)
     assert same.value.code == "same_approver"
+    with pytest.raises(ClaimError) as not_supervisor:
+        claim_second_approve(actor=second, claim_id=claim.public_id)
+    assert not_supervisor.value.code == "not_supervisor"
+    second.groups.add(Group.objects.get_or_create(name="supervisor")[0])
+    second = type(second).objects.get(pk=second.pk)  # roles are cached on the user object
     claim = claim_second_approve(actor=second, claim_id=claim.public_id)
     assert claim.status == S.PAYING
     assert (claim.first_approved_by, claim.second_approved_by) == (first, second)
