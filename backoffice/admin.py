@@ -89,7 +89,7 @@ class CorrectionRequestAdmin(ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             path(
-                "<int:pk>/<slug:decision>/",
+                "<int:pk>/keputusan/<slug:decision>/",
                 self.admin_site.admin_view(self.decide_view),
                 name="backoffice_correctionrequest_decide",
             ),
