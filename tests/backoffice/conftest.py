@@ -30,7 +30,10 @@ def _private_storage(settings: Any, tmp_path: Any) -> None:
     settings.CLAIMS_DISBURSEMENT_GATEWAY = "claims.payout.gateway.FakeBankTransfer"
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
     }
 
 

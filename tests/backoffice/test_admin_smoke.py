@@ -42,10 +42,14 @@ def data(jkt: Any, reviewer: Any, settings: Any) -> None:
     claim = claim_of(jkt)
     ClaimDocument.objects.create(claim=claim, doc_type="ktp", file=pdf(), content_type="application/pdf")
     person = person_in(jkt)
-    correction_request_create(actor=reviewer, participant_id=person.pk, amount_idr=1000, reason="Salah posting")
+    correction_request_create(
+        actor=reviewer, participant_id=person.pk, amount_idr=1000, reason="Salah posting"
+    )
     access_log_record(actor=reviewer, kind="balance", participant_id=person.pk)
     participant = bpu_participant()
-    payment_create(user=participant.user, participant_public_id=participant.public_id, months=1, channel="bca_va")
+    payment_create(
+        user=participant.user, participant_public_id=participant.public_id, months=1, channel="bca_va"
+    )
 
 
 def test_every_changelist_and_change_page_opens(data: None, administrator: Any) -> None:

@@ -68,7 +68,9 @@ def test_request_revision_needs_items_and_a_note(jkt: Any, reviewer: Any) -> Non
     assert client.post(action_url(claim, "minta-perbaikan"), {"note": "Foto buram"}).status_code == 200
     assert client.post(action_url(claim, "minta-perbaikan"), {"items": ["ktp"]}).status_code == 200
     assert snapshot(claim) == before
-    client.post(action_url(claim, "minta-perbaikan"), {"items": ["ktp", "bank_account"], "note": "Foto KTP buram."})
+    client.post(
+        action_url(claim, "minta-perbaikan"), {"items": ["ktp", "bank_account"], "note": "Foto KTP buram."}
+    )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REVISION_REQUESTED
     assert claim.revision_items == ["ktp", "bank_account"]
@@ -103,14 +105,18 @@ def test_wrong_state_is_refused_with_a_message_and_changes_nothing(
 
 def test_failed_check_blocks_approval(jkt: Any, reviewer: Any) -> None:
     claim = claim_of(jkt)
-    ClaimCheck.objects.create(claim=claim, code="bank_reuse", result="fail", message="Rekening dipakai orang lain.")
+    ClaimCheck.objects.create(
+        claim=claim, code="bank_reuse", result="fail", message="Rekening dipakai orang lain."
+    )
     before = snapshot(claim)
     response = staff_client(reviewer).post(action_url(claim, "setujui"), {"note": ""})
     assert "Masih ada hasil verifikasi yang gagal" in " ".join(messages_of(response))
     assert snapshot(claim) == before
 
 
-def test_maker_checker_on_high_value_claims(jkt: Any, supervisor: Any, supervisor2: Any, reviewer: Any) -> None:
+def test_maker_checker_on_high_value_claims(
+    jkt: Any, supervisor: Any, supervisor2: Any, reviewer: Any
+) -> None:
     claim = claim_of(jkt, second_approval_required=True)
     staff_client(supervisor).post(action_url(claim, "setujui"), {"note": "ok"})
     claim.refresh_from_db()
@@ -121,7 +127,9 @@ def test_maker_checker_on_high_value_claims(jkt: Any, supervisor: Any, superviso
     assert "petugas yang berbeda" in " ".join(messages_of(response))
     assert snapshot(claim) == before
     # A reviewer has no second-approval permission.
-    assert staff_client(reviewer).post(action_url(claim, "persetujuan-kedua"), {"note": ""}).status_code == 403
+    assert (
+        staff_client(reviewer).post(action_url(claim, "persetujuan-kedua"), {"note": ""}).status_code == 403
+    )
     assert snapshot(claim) == before
     staff_client(supervisor2).post(action_url(claim, "persetujuan-kedua"), {"note": "Setuju."})
     claim.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Each role × each back-office page and action × own / other branch.
+"""Each role x each back-office page and action x own / other branch.
 
 Roles: reviewer (petugas) and supervisor of JKT01, national auditor, administrator, a staff account
 without a role. "own" is a JKT01 claim or participant, "other" a BDG01 one. Out of scope answers 404
@@ -77,7 +77,13 @@ OWN: dict[str, dict[str | None, int]] = {
     "action_revision": {"reviewer": OK, "supervisor": OK, "auditor": DENIED, "superuser": OK, None: DENIED},
     "action_second": {"reviewer": DENIED, "supervisor": OK, "auditor": DENIED, "superuser": OK, None: DENIED},
     "participant_change": {"reviewer": OK, "supervisor": OK, "auditor": OK, "superuser": OK, None: DENIED},
-    "participant_status": {"reviewer": OK, "supervisor": OK, "auditor": DENIED, "superuser": OK, None: DENIED},
+    "participant_status": {
+        "reviewer": OK,
+        "supervisor": OK,
+        "auditor": DENIED,
+        "superuser": OK,
+        None: DENIED,
+    },
     "participant_correction": {
         "reviewer": OK,
         "supervisor": OK,
@@ -112,7 +118,13 @@ def test_other_branch(role: str | None, page: str, world: dict[str, Any], jkt: A
 
 
 LISTS = {
-    "admin:claims_claim_changelist": {"reviewer": OK, "supervisor": OK, "auditor": OK, "superuser": OK, None: DENIED},
+    "admin:claims_claim_changelist": {
+        "reviewer": OK,
+        "supervisor": OK,
+        "auditor": OK,
+        "superuser": OK,
+        None: DENIED,
+    },
     "admin:participants_participant_changelist": {
         "reviewer": OK,
         "supervisor": OK,
