@@ -25,6 +25,32 @@ from participants.models import Branch
 from portal.templatetags.portal import rupiah
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue shows open claims unless another status (or every status) is chosen."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        statuses = [(s.value, s.label) for s in ClaimStatus if s != ClaimStatus.DRAFT]
+        return [("semua", _("Semua status")), *statuses]
+
+    def choices(self, changelist: Any) -> Any:
+        # "All" of the default filter UI means "open" here; "semua" is every status.
+        for choice in super().choices(changelist):
+            if choice["display"] == _("All"):
+                choice["display"] = _("Terbuka (belum selesai)")
+            yield choice
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        value = self.value()
+        if value == "semua":
+            return queryset
+        if value in ClaimStatus.values:
+            return queryset.filter(status=value)
+        return queryset.filter(status__in=sorted(OPEN_STATUSES))
+
+
 class BranchFilter(admin.SimpleListFilter):
     title = _("kantor cabang")
     parameter_name = "cabang"
@@ -112,7 +138,7 @@ class ClaimAdmin(ModelAdmin):
     )
     list_display_links = ("queue_label",)
     list_filter = (
-        "status",
+        StatusFilter,
         "reason",
         BranchFilter,
         DueFilter,

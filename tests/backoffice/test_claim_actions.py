@@ -186,6 +186,7 @@ def test_queue_is_ordered_by_due_date_with_counts_and_filters(jkt: Any, reviewer
     later = claim_of(jkt, due_date=today + dt.timedelta(days=3))
     ClaimCheck.objects.create(claim=later, code="npwp", result="warning", message="NPWP?")
     undated = claim_of(jkt, ClaimStatus.SUBMITTED)
+    paid = claim_of(jkt, ClaimStatus.PAID, due_date=today - dt.timedelta(days=30))
     client = staff_client(reviewer)
     url = reverse("admin:claims_claim_changelist")
     response = client.get(url)
@@ -193,6 +194,7 @@ def test_queue_is_ordered_by_due_date_with_counts_and_filters(jkt: Any, reviewer
     counts = {status: n for status, _label, n in response.context["status_counts"]}
     assert counts["in_review"] == 3
     assert counts["submitted"] == 1
+    assert counts["paid"] == 1
 
     def ids(query: str) -> list[int]:
         return [c.pk for c in client.get(f"{url}?{query}").context["cl"].result_list]
@@ -201,7 +203,8 @@ def test_queue_is_ordered_by_due_date_with_counts_and_filters(jkt: Any, reviewer
     assert ids("jatuh_tempo=breached") == [late.pk]
     assert ids("jumlah=50to250") == [late.pk]
     assert ids("verifikasi=warning") == [later.pk]
-    assert ids("status__exact=submitted") == [undated.pk]
+    assert ids("status=submitted") == [undated.pk]
+    assert ids("status=semua") == [paid.pk, late.pk, due.pk, later.pk, undated.pk]  # default: open only
     assert ids(f"q={late.participant.kpj}") == [late.pk]
 
 
