@@ -1,8 +1,9 @@
 """Claim review queue at 100,000 claims (budget: changelist <= 15 SQL queries and <= 300 ms server time).
 
-    createdb / DATABASE_URL=.../portal_bench_backoffice python manage.py migrate
-    PYTHONPATH=. DATABASE_URL=.../portal_bench_backoffice python bench/backoffice_claim_queue.py prepare --claims 100000
-    PYTHONPATH=. DATABASE_URL=.../portal_bench_backoffice python bench/backoffice_claim_queue.py run --repeat 30
+    export DATABASE_URL=postgres://.../portal_bench_backoffice   # a database of your own cluster
+    python manage.py migrate
+    PYTHONPATH=. python bench/backoffice_claim_queue.py prepare --claims 100000
+    PYTHONPATH=. python bench/backoffice_claim_queue.py run --repeat 30
 
 `prepare` creates two branches, one KPJ per claim (bulk_create; NIK blobs are a placeholder, nothing here
 decrypts them) and N claims spread over every status and ±15 days of due dates, then ANALYZE. `run` signs
@@ -168,7 +169,7 @@ def run(repeat: int) -> None:
         "queue (open, by due date)": "",
         "filter: breached": "?jatuh_tempo=breached",
         "filter: failed checks": "?verifikasi=fail",
-        "filter: Rp50-250 juta + second approval": "?jumlah=50to250&second_approval_required__exact=1",
+        "filter: Rp50-250 juta + 2nd approval": "?jumlah=50to250&second_approval_required__exact=1",
         "all statuses, page 50": "?status=semua&p=50",
         "search by KPJ": f"?q={kpj}",
     }

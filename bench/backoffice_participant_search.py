@@ -1,6 +1,7 @@
 """Participant search of the back office among 1,000,000 participants (budget: <= 50 ms by NIK or KPJ).
 
-    PYTHONPATH=. DATABASE_URL=postgres://.../portal_scale python bench/backoffice_participant_search.py --repeat 200
+    export DATABASE_URL=postgres://.../portal_scale
+    PYTHONPATH=. python bench/backoffice_participant_search.py --repeat 200
 
 Read-only: every connection is switched to `default_transaction_read_only` before use, so nothing can be
 written to the scale database (it belongs to someone else and keeps main's schema). It samples real KPJs
@@ -49,7 +50,8 @@ def main() -> None:
         cursor.execute("SELECT count(*) FROM participants_participant")
         total = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT kpj, nik_encrypted, branch_id FROM participants_participant TABLESAMPLE SYSTEM (0.05) LIMIT %s",
+            "SELECT kpj, nik_encrypted, branch_id FROM participants_participant"
+            " TABLESAMPLE SYSTEM (0.05) LIMIT %s",
             [args.repeat],
         )
         sample = cursor.fetchall()
@@ -57,7 +59,7 @@ def main() -> None:
     for kpj, blob, branch in sample:
         try:
             nik = decrypt_nik(blob)
-        except Exception:  # noqa: BLE001 - a scale row encrypted with another key: no NIK search for it
+        except Exception:  # a scale row encrypted with another key: no NIK search for it
             nik = ""
         records.append((kpj, nik, branch))
     with_nik = sum(1 for _k, nik, _b in records if nik)
