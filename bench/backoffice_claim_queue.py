@@ -193,9 +193,8 @@ def run(repeat: int) -> None:
                 queries = len(captured.captured_queries)
             times.sort()
             p95 = times[max(0, int(len(times) * 0.95) - 1)]
-            print(
-                f"{who:15} {label:42} queries {queries:2}  median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms"
-            )
+            median = statistics.median(times)
+            print(f"{who:15} {label:38} queries {queries:2}  median {median:6.1f} ms  p95 {p95:6.1f} ms")
 
 
 def main() -> None:
