@@ -138,26 +138,18 @@ def test_lockout_ends_after_the_cool_off(client: Client, linked: Participant) ->
         assert client.session["_auth_user_id"] == str(linked.user_id)
 
 
-def test_admin_login_is_locked_out_too(client: Client, db: None) -> None:
+def test_admin_login_form_is_replaced_by_the_portal_login(client: Client, db: None) -> None:
+    """The admin's own password form has no second factor: it only redirects to allauth's login
+    (password, then TOTP for staff; axes lockout there — see tests/backoffice/test_login_and_csp.py)."""
     staff = StaffFactory(is_superuser=True)
     url = f"/{settings.ADMIN_URL}login/"
-    for _ in range(4):
-        response = client.post(url, {"username": staff.email, "password": "salah-sekali-123"})
-        assert response.status_code == 200
-    response = client.post(url, {"username": staff.email, "password": "salah-sekali-123"})
-    assert response.status_code == 429
-    response = client.post(url, {"username": staff.email, "password": TEST_PASSWORD})
-    assert response.status_code == 429
-    assert "_auth_user_id" not in client.session
-
-
-def test_admin_login_works(client: Client, db: None) -> None:
-    staff = StaffFactory(is_superuser=True)
-    response = client.post(
-        f"/{settings.ADMIN_URL}login/", {"username": staff.email, "password": TEST_PASSWORD}
-    )
+    response = client.get(url)
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(staff.pk)
+    assert response.url == "/akun/login/?next=%2Fadmin%2F"
+    response = client.post(url, {"username": staff.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert response.url.startswith("/akun/login/")
+    assert "_auth_user_id" not in client.session
 
 
 def test_signup_is_closed_and_points_to_activation(client: Client, db: None) -> None:
