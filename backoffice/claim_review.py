@@ -196,6 +196,8 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
         "claim": claim,
         "participant": participant,
         "masked_nik": mask_nik(participant.nik),
+        # A 16-digit NPWP is the NIK (NPWP = NIK since 2024): masked like it.
+        "shown_npwp": mask_nik(claim.npwp) if len(claim.npwp) == 16 else claim.npwp,
         "accounts": accounts,
         "total_balance_idr": sum(
             getattr(getattr(a, "jht_balance", None), "balance_idr", 0) for a in accounts

@@ -40,9 +40,9 @@ def claim_figures(*, user: User, today: dt.date | None = None) -> ClaimFigures:
     """Claims by status, due today / breached (open claims only), the average days from submission to
     payment over the last 30 days and failed transfers of the last 30 days. Four queries."""
     today = today or timezone.localdate()
-    claims = Claim.objects.filter(branch_scope_q(user, "participant__branch"))
+    claims = Claim.objects.filter(branch_scope_q(user, "branch"))
     open_statuses = sorted(OPEN_STATUSES)
-    counts = dict(claims.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = dict(claims.values_list("status").annotate(n=Count("*")).order_by())
     by_status = [
         (s.value, str(s.label), counts.get(s.value, 0)) for s in ClaimStatus if s != ClaimStatus.DRAFT
     ]
@@ -56,7 +56,7 @@ def claim_figures(*, user: User, today: dt.date | None = None) -> ClaimFigures:
         .aggregate(avg=Avg("took"))["avg"]
     )
     failed = ClaimPayout.objects.filter(
-        branch_scope_q(user, "claim__participant__branch"), outcome__in=FAILED_PAYOUTS, created_at__gte=since
+        branch_scope_q(user, "claim__branch"), outcome__in=FAILED_PAYOUTS, created_at__gte=since
     ).count()
     return ClaimFigures(
         by_status=by_status,
