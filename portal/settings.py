@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -447,6 +448,9 @@ UNFOLD = {
     "SITE_SUBHEADER": _("Kantor cabang BPJS Ketenagakerjaan"),
     "SITE_URL": "/",
     "SITE_SYMBOL": "shield_person",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("img/favicon.svg")},
+    ],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_BACK_BUTTON": True,

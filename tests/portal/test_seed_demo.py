@@ -66,6 +66,26 @@ def test_seed_demo_creates_the_personas_and_is_idempotent(
         assert User.objects.get(email=email).check_password("Demo-Portal-2026!")
     assert User.objects.get(email="petugas.bdg@demo.portal").branch.code == "BDG01"
     assert User.objects.get(email="admin@demo.portal").is_superuser
+    # Staff have their role group and TOTP with the README's secrets (development data only).
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+    from participants.demo import STAFF_TOTP_SECRETS
+
+    roles = {
+        "petugas.jkt@demo.portal": "reviewer",
+        "petugas.bdg@demo.portal": "reviewer",
+        "supervisor.jkt@demo.portal": "supervisor",
+        "auditor@demo.portal": "auditor",
+        "admin@demo.portal": "administrator",
+    }
+    for email, role in roles.items():
+        staff = User.objects.get(email=email)
+        assert list(staff.groups.values_list("name", flat=True)) == [role]
+        totp = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
+        secret = STAFF_TOTP_SECRETS[email]
+        code = format_hotp_value(hotp_value(secret, int(dt.datetime.now(tz=dt.UTC).timestamp()) // 30))
+        assert TOTP(totp).validate_code(code)
     assert ledger_reconcile() == []
 
 
