@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
+from backoffice.roles import branch_scope_q
 from contributions.gateway.protocol import GatewayError
 from contributions.models import BpuProfile, GatewayNotification, Payment, PaymentEvent, PaymentMonth, Receipt
 
@@ -46,6 +47,9 @@ class PaymentAdmin(ModelAdmin):
     inlines = [PaymentMonthInline, PaymentEventInline]
     actions = ["sync_with_gateway"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        return super().get_queryset(request).filter(branch_scope_q(request.user, "participant__branch"))
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -82,6 +86,10 @@ class ReceiptAdmin(ModelAdmin):
     search_fields = ("number", "payment__order_id")
     readonly_fields = [f.name for f in Receipt._meta.fields]
     actions = ["rerender"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Receipt]:
+        scope = branch_scope_q(request.user, "payment__participant__branch")
+        return super().get_queryset(request).filter(scope)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

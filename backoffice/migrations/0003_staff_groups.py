@@ -25,12 +25,22 @@ VIEW = [
     "participants.view_employer",
     "contributions.view_payment",
     "contributions.view_receipt",
-    "contributions.view_gatewaynotification",
     "backoffice.view_correctionrequest",
 ]
-REVIEWER = [*VIEW, "claims.review_claim", "participants.change_participant", "backoffice.add_correctionrequest"]
+REVIEWER = [
+    *VIEW,
+    "claims.review_claim",
+    "participants.change_participant",
+    "backoffice.add_correctionrequest",
+]
 SUPERVISOR = [*REVIEWER, "claims.second_approve_claim", "backoffice.approve_correctionrequest"]
-AUDITOR = [*VIEW, "backoffice.view_accesslog", "claims.view_historicalclaim", "participants.view_historicalparticipant"]
+AUDITOR = [
+    *VIEW,
+    "contributions.view_gatewaynotification",
+    "backoffice.view_accesslog",
+    "claims.view_historicalclaim",
+    "participants.view_historicalparticipant",
+]
 GROUPS = {"reviewer": REVIEWER, "supervisor": SUPERVISOR, "auditor": AUDITOR}
 
 
