@@ -22,7 +22,7 @@ from unfold.admin import ModelAdmin
 from backoffice.roles import StaffRole, branch_scope_q, staff_roles
 
 
-class StaffScopedAdmin(ModelAdmin):  # type: ignore[misc]
+class StaffScopedAdmin(ModelAdmin):
     scope_field: str | None = None
     view_roles: tuple[StaffRole, ...] = tuple(StaffRole)
 
@@ -57,8 +57,7 @@ class StaffScopedAdmin(ModelAdmin):  # type: ignore[misc]
         return obj
 
 
-
-class StaffScopedHistoryAdmin(SimpleHistoryAdmin, StaffScopedAdmin):  # type: ignore[misc]
+class StaffScopedHistoryAdmin(SimpleHistoryAdmin, StaffScopedAdmin):
     """`StaffScopedAdmin` for a model with `HistoricalRecords`: history scoped, never reverted."""
 
     def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -76,7 +75,7 @@ class StaffScopedHistoryAdmin(SimpleHistoryAdmin, StaffScopedAdmin):  # type: ig
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)  # type: ignore[no-any-return]
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(
         self,
@@ -88,4 +87,4 @@ class StaffScopedHistoryAdmin(SimpleHistoryAdmin, StaffScopedAdmin):  # type: ig
         self._in_scope_or_404(request, object_id)
         if request.method != "GET":
             raise Http404  # viewing an old version only; reverting is disabled
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[no-any-return]
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -13,9 +13,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -121,7 +123,7 @@ class OpenFlagFilter(admin.SimpleListFilter):
 # --- Inlines -------------------------------------------------------------------------------------
 
 
-class _ReadOnlyInline(TabularInline):  # type: ignore[misc]
+class _ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -185,7 +187,9 @@ def _resolve_flags_page(
         )
         return None
     if not open_flags:
-        model_admin.message_user(request, _("Tidak ada tanda terbuka yang dapat diselesaikan."), messages.WARNING)
+        model_admin.message_user(
+            request, _("Tidak ada tanda terbuka yang dapat diselesaikan."), messages.WARNING
+        )
         return None
     context = {
         **model_admin.admin_site.each_context(request),
@@ -195,7 +199,7 @@ def _resolve_flags_page(
         "flags": open_flags,
         "queryset": queryset,
         "action_name": request.POST.get("action", "resolve_flags"),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/contributions/resolve_flags.html", context)
 
@@ -308,7 +312,9 @@ class PaymentAdmin(StaffScopedHistoryAdmin):
                     % {"day": day.isoformat()},
                     messages.SUCCESS,
                 )
-                return redirect(f"{reverse('admin:contributions_payment_reconciliation')}?day={day.isoformat()}")
+                return redirect(
+                    f"{reverse('admin:contributions_payment_reconciliation')}?day={day.isoformat()}"
+                )
             self.message_user(request, _("Tanggal tidak valid."), messages.ERROR)
         day, form = _day_from(request)
         summary = reconciliation_summary(day=day, actor=request.user) if day else None
@@ -322,7 +328,7 @@ class PaymentAdmin(StaffScopedHistoryAdmin):
         }
         return TemplateResponse(request, "admin/contributions/reconciliation.html", context)
 
-    def settlements_csv_view(self, request: HttpRequest) -> HttpResponse:
+    def settlements_csv_view(self, request: HttpRequest) -> HttpResponseBase:
         if not self.has_view_permission(request):
             raise PermissionDenied
         day, _form = _day_from(request)
@@ -374,7 +380,14 @@ class DailyReconciliationAdmin(StaffScopedAdmin):
     """The stored gateway runs (national roles: differences span every branch)."""
 
     view_roles = (StaffRole.AUDITOR, StaffRole.ADMINISTRATOR)
-    list_display = ("day", "payment_count", "checked_count", "unchecked_count", "difference_count", "finished_at")
+    list_display = (
+        "day",
+        "payment_count",
+        "checked_count",
+        "unchecked_count",
+        "difference_count",
+        "finished_at",
+    )
     readonly_fields = [f.name for f in DailyReconciliation._meta.fields]
 
 

@@ -107,7 +107,7 @@ def settlements_export_csv(*, day: dt.date, actor: Any) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(CSV_HEADER)
     for row in rows.iterator(chunk_size=2000):
-        values = list(row)
+        values: list[Any] = list(row)
         values[3] = values[3].astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S")
         values[10] = values[10].isoformat()
         values[11] = values[11] or ""
@@ -176,7 +176,7 @@ def reconciliation_totals(*, day: dt.date, actor: Any | None = None) -> Totals:
 # Status classes that matter for money: a difference inside a class (we expired an unpaid charge, the
 # gateway calls it cancelled after our cancel call) is not a difference.
 _OPEN, _PAID, _UNPAID, _REFUNDED = "open", "paid", "unpaid", "refunded"
-_OUR_CLASS = {
+_OUR_CLASS: dict[str, str] = {
     S.NEW: _OPEN,
     S.PENDING: _OPEN,
     S.SETTLEMENT: _PAID,
@@ -205,7 +205,7 @@ def compare_with_gateway(*, status: str, amount_idr: int, gateway: StatusResult 
     if gateway is None:
         return None if status in (S.NEW, S.FAILED) else "unknown_at_gateway"
     theirs = _gateway_class(gateway)
-    if _OUR_CLASS[S(status)] != theirs:
+    if _OUR_CLASS[status] != theirs:
         return "status"
     if theirs in (_PAID, _REFUNDED):
         try:
@@ -275,7 +275,7 @@ def reconciliation_run(
     state = _RunState()
     by_gateway: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        by_gateway.setdefault(row["gateway"], []).append(row)
+        by_gateway.setdefault(row["gateway"], []).append(dict(row))
     for name, payments in by_gateway.items():
         found, failed = _statuses(gateway_for(name), [p["order_id"] for p in payments])
         state.unchecked += failed

@@ -297,7 +297,9 @@ def _hold_months(payment: Payment) -> list[PaymentMonth]:
         raise_flag(
             payment,
             kind=FlagKind.LATE_MONEY,
-            reason=_("Uang diterima setelah bulan semula dibayar; iuran dicatat untuk %(first)s s.d. %(last)s.")
+            reason=_(
+                "Uang diterima setelah bulan semula dibayar; iuran dicatat untuk %(first)s s.d. %(last)s."
+            )
             % {"first": f"{new_periods[0]:%m/%Y}", "last": f"{new_periods[-1]:%m/%Y}"},
         )
         # Move the rows from the last to the first so the (payment, period) constraint never collides.
@@ -389,7 +391,8 @@ def payment_sync_with_gateway(
         if target == S.SETTLEMENT and not amount_ok:
             _flag(
                 payment.pk,
-                _("Gateway melaporkan jumlah %(amount)s yang berbeda.") % {"amount": status.gross_amount[:20]},
+                _("Gateway melaporkan jumlah %(amount)s yang berbeda.")
+                % {"amount": status.gross_amount[:20]},
                 kind=FlagKind.AMOUNT_MISMATCH,
             )
             return REFUSED
@@ -409,7 +412,9 @@ def payment_sync_with_gateway(
     return outcome
 
 
-def raise_flag(payment: Payment, *, kind: str, reason: str, notification_id: int | None = None) -> PaymentFlag:
+def raise_flag(
+    payment: Payment, *, kind: str, reason: str, notification_id: int | None = None
+) -> PaymentFlag:
     """Flag a payment for staff: a `PaymentFlag` row plus `needs_review`/`review_reason` on the payment
     (the caller saves the payment, inside its transaction)."""
     payment.flag(reason)

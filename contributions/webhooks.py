@@ -208,7 +208,8 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
 
             _flag(
                 payment.pk,
-                f"Notifikasi {payload['transaction_status'][:20]} tidak cocok dengan status/jumlah di gateway.",
+                f"Notifikasi {payload['transaction_status'][:20]} "
+                "tidak cocok dengan status/jumlah di gateway.",
                 kind=(
                     FlagKind.AMOUNT_MISMATCH
                     if outcome == NotificationOutcome.AMOUNT_MISMATCH

@@ -94,7 +94,16 @@ class RateForm(forms.ModelForm):
 @admin.register(Rate)
 class RateAdmin(_AdministratorEdits):
     form = RateForm
-    list_display = ("program", "segment", "component", "value", "unit", "effective_from", "in_force", "source")
+    list_display = (
+        "program",
+        "segment",
+        "component",
+        "value",
+        "unit",
+        "effective_from",
+        "in_force",
+        "source",
+    )
     list_filter = ("program", "segment", "unit")
     search_fields = ("component", "source")
     ordering = ("program", "segment", "component", "-effective_from")
@@ -135,7 +144,10 @@ class DevelopmentRateForm(forms.ModelForm):
         ):
             self.add_error(
                 "year",
-                _("Hasil pengembangan tahun %(year)s sudah dikreditkan: tingkatnya tidak dapat ditambahkan lagi.")
+                _(
+                    "Hasil pengembangan tahun %(year)s sudah dikreditkan: "
+                    "tingkatnya tidak dapat ditambahkan lagi."
+                )
                 % {"year": year},
             )
         return cleaned

@@ -69,6 +69,8 @@ def make_payment(
     return payment
 
 
-def flag(payment: Payment, kind: str = FlagKind.AMOUNT_MISMATCH, detail: str = "Jumlah berbeda.") -> PaymentFlag:
+def flag(
+    payment: Payment, kind: str = FlagKind.AMOUNT_MISMATCH, detail: str = "Jumlah berbeda."
+) -> PaymentFlag:
     Payment.objects.filter(pk=payment.pk).update(needs_review=True, review_reason=detail)
     return PaymentFlag.objects.create(payment=payment, kind=kind, detail=detail)

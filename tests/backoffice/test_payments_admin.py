@@ -99,7 +99,9 @@ def test_nobody_deletes_or_edits_payments(world: dict[str, Any], role: str) -> N
     client = client_for(world[role])
     payment = world["own"]
     assert client.post(f"{CHANGELIST}{payment.pk}/delete/", {"post": "yes"}).status_code == 403
-    response = client.post(f"{CHANGELIST}{payment.pk}/change/", {"status": S.SETTLEMENT, "needs_review": "on"})
+    response = client.post(
+        f"{CHANGELIST}{payment.pk}/change/", {"status": S.SETTLEMENT, "needs_review": "on"}
+    )
     assert response.status_code == 403
     assert "delete_selected" not in action_names(client.get(CHANGELIST))
     payment.refresh_from_db()
@@ -137,12 +139,18 @@ def test_filters_by_status_channel_and_date(world: dict[str, Any]) -> None:
     jkt = world["jkt"]
     settled = make_payment(branch=jkt, status=S.SETTLEMENT, channel="qris", created_at=AT, paid_at=AT)
     old = make_payment(
-        branch=jkt, status=S.EXPIRE, channel="bca_va", created_at=AT - dt.timedelta(days=3), charge_status="expire"
+        branch=jkt,
+        status=S.EXPIRE,
+        channel="bca_va",
+        created_at=AT - dt.timedelta(days=3),
+        charge_status="expire",
     )
     client = client_for(world["reviewer"])
     assert listed(client.get(CHANGELIST, {"status__exact": "settlement"})) == {settled.order_id}
     assert listed(client.get(CHANGELIST, {"channel__exact": "qris"})) == {settled.order_id}
-    by_day = client.get(CHANGELIST, {"created_at__year": "2026", "created_at__month": "3", "created_at__day": "7"})
+    by_day = client.get(
+        CHANGELIST, {"created_at__year": "2026", "created_at__month": "3", "created_at__day": "7"}
+    )
     assert listed(by_day) == {old.order_id}
 
 
@@ -261,7 +269,11 @@ def test_resolve_records_who_when_and_note(world: dict[str, Any]) -> None:
     first = flag(payment, FlagKind.AMOUNT_MISMATCH)
     second = flag(payment, FlagKind.LATE_MONEY)
     response = _action(
-        client_for(world["supervisor"]), "resolve_flags", [payment], confirm="yes", note="Dicek dengan mutasi bank."
+        client_for(world["supervisor"]),
+        "resolve_flags",
+        [payment],
+        confirm="yes",
+        note="Dicek dengan mutasi bank.",
     )
     assert "2 tanda diselesaikan." in response.content.decode()
     for f in (first, second):
@@ -317,7 +329,13 @@ def test_unknown_order_flags_are_national(world: dict[str, Any]) -> None:
     assert [f.pk for f in client_for(world["reviewer"]).get(url).context["cl"].result_list] == []
     assert [f.pk for f in client_for(world["auditor"]).get(url).context["cl"].result_list] == [unknown.pk]
     client_for(world["administrator"]).post(
-        url, {"action": "resolve_flags", "_selected_action": [unknown.pk], "confirm": "yes", "note": "Uang dikembalikan."}
+        url,
+        {
+            "action": "resolve_flags",
+            "_selected_action": [unknown.pk],
+            "confirm": "yes",
+            "note": "Uang dikembalikan.",
+        },
     )
     unknown.refresh_from_db()
     note.refresh_from_db()
@@ -338,7 +356,9 @@ def test_reconciliation_page_totals_are_scoped(world: dict[str, Any]) -> None:
     assert client_for(world["auditor"]).get(url, {"day": "kemarin"}).context["summary"] is None
 
 
-def test_reconciliation_rerun_is_queued_for_staff_not_auditors(world: dict[str, Any], monkeypatch: Any) -> None:
+def test_reconciliation_rerun_is_queued_for_staff_not_auditors(
+    world: dict[str, Any], monkeypatch: Any
+) -> None:
     from contributions import tasks
 
     queued: list[str] = []

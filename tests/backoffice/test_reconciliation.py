@@ -53,12 +53,22 @@ def day_of_payments(branches: tuple[Any, Any]) -> dict[str, Any]:
     jkt, bdg = branches
     p = {
         # created and paid on DAY
-        "bca1": make_payment(branch=jkt, channel="bca_va", amount_idr=36_800, created_at=at(0, 0), paid_at=at(0, 5)),
-        "bca2": make_payment(branch=bdg, channel="bca_va", amount_idr=110_400, created_at=at(9), paid_at=at(10)),
-        "qris": make_payment(branch=jkt, channel="qris", amount_idr=16_800, created_at=at(12), paid_at=at(23, 59, 59)),
+        "bca1": make_payment(
+            branch=jkt, channel="bca_va", amount_idr=36_800, created_at=at(0, 0), paid_at=at(0, 5)
+        ),
+        "bca2": make_payment(
+            branch=bdg, channel="bca_va", amount_idr=110_400, created_at=at(9), paid_at=at(10)
+        ),
+        "qris": make_payment(
+            branch=jkt, channel="qris", amount_idr=16_800, created_at=at(12), paid_at=at(23, 59, 59)
+        ),
         # created on DAY, not paid
-        "pending": make_payment(branch=jkt, status=S.PENDING, channel="bca_va", amount_idr=50_400, created_at=at(13)),
-        "expired": make_payment(branch=bdg, status=S.EXPIRE, channel="indomaret", amount_idr=16_800, created_at=at(1)),
+        "pending": make_payment(
+            branch=jkt, status=S.PENDING, channel="bca_va", amount_idr=50_400, created_at=at(13)
+        ),
+        "expired": make_payment(
+            branch=bdg, status=S.EXPIRE, channel="indomaret", amount_idr=16_800, created_at=at(1)
+        ),
         # created the day before, paid on DAY (counts in settlements, not in created)
         "late": make_payment(
             branch=jkt,
@@ -69,7 +79,11 @@ def day_of_payments(branches: tuple[Any, Any]) -> dict[str, Any]:
         ),
         # created on DAY, paid the next day at 00:00:00 WIB (a settlement of the next day)
         "next": make_payment(
-            branch=jkt, channel="qris", amount_idr=36_800, created_at=at(22), paid_at=at(0, 0, day=DAY + dt.timedelta(days=1))
+            branch=jkt,
+            channel="qris",
+            amount_idr=36_800,
+            created_at=at(22),
+            paid_at=at(0, 0, day=DAY + dt.timedelta(days=1)),
         ),
         # another day altogether
         "other_day": make_payment(
@@ -133,7 +147,9 @@ def test_settlement_csv_is_exact(day_of_payments: dict[str, Any]) -> None:
     assert participant.nik not in "".join(lines)
 
 
-def test_settlement_csv_for_branch_staff_and_no_role(day_of_payments: dict[str, Any], branches: tuple[Any, Any]) -> None:
+def test_settlement_csv_for_branch_staff_and_no_role(
+    day_of_payments: dict[str, Any], branches: tuple[Any, Any]
+) -> None:
     jkt, bdg = branches
     lines = list(settlements_export_csv(day=DAY, actor=staff(StaffRole.REVIEWER, bdg)))
     assert [line.split(",")[0] for line in lines[1:]] == [day_of_payments["bca2"].order_id]
@@ -141,7 +157,9 @@ def test_settlement_csv_for_branch_staff_and_no_role(day_of_payments: dict[str, 
 
 
 def _status(transaction_status: str, amount: str = "36800.00", fraud: str = "accept") -> StatusResult:
-    return StatusResult(order_id="x", transaction_status=transaction_status, gross_amount=amount, fraud_status=fraud)
+    return StatusResult(
+        order_id="x", transaction_status=transaction_status, gross_amount=amount, fraud_status=fraud
+    )
 
 
 @pytest.mark.parametrize(
@@ -176,7 +194,9 @@ def test_run_with_the_fake_gateway_stores_the_differences(branches: tuple[Any, A
     missed = make_payment(branch=jkt, status=S.PENDING, created_at=at(10), charge_status="settlement")
     wrong_amount = make_payment(branch=bdg, created_at=at(11), paid_at=at(11), charge_amount="30000.00")
     no_charge = make_payment(branch=bdg, status=S.PENDING, created_at=at(12), charge_status="none")
-    make_payment(branch=jkt, created_at=at(9, day=DAY + dt.timedelta(days=1)), charge_status="expire")  # not DAY
+    make_payment(
+        branch=jkt, created_at=at(9, day=DAY + dt.timedelta(days=1)), charge_status="expire"
+    )  # not DAY
     GatewayNotification.objects.create(
         provider="midtrans",
         event_key="u1",
@@ -256,7 +276,11 @@ def test_day_bounds_use_wib(branches: tuple[Any, Any]) -> None:
     jkt, _ = branches
     participant = ParticipantFactory(branch=jkt)
     # 16:59:59 UTC on 10 March is 23:59:59 WIB on 10 March; 17:00 UTC is 11 March in WIB.
-    make_payment(branch=jkt, participant=participant, created_at=dt.datetime(2026, 3, 10, 16, 59, 59, tzinfo=dt.UTC))
-    make_payment(branch=jkt, participant=participant, created_at=dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC))
+    make_payment(
+        branch=jkt, participant=participant, created_at=dt.datetime(2026, 3, 10, 16, 59, 59, tzinfo=dt.UTC)
+    )
+    make_payment(
+        branch=jkt, participant=participant, created_at=dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC)
+    )
     assert reconciliation_totals(day=DAY).created_count == 1
     assert reconciliation_totals(day=DAY + dt.timedelta(days=1)).created_count == 1

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _today() -> Any:
-    with time_machine.travel(dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+    with time_machine.travel(
+        dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False
+    ):
         yield
 
 
@@ -108,7 +110,12 @@ def test_other_roles_only_look(people: dict[str, Any], role: str) -> None:
     assert client.post(f"{RATES}add/", rate_form()).status_code == 403
     assert client.post(f"{RATES}{rate.pk}/change/", rate_form(rate, value="1")).status_code == 403
     assert client.post(f"{RATES}{rate.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post("/admin/participants/holidayoverride/add/", {"date": "2026-04-02", "note": "x"}).status_code == 403
+    assert (
+        client.post(
+            "/admin/participants/holidayoverride/add/", {"date": "2026-04-02", "note": "x"}
+        ).status_code
+        == 403
+    )
     assert Rate.objects.filter(component="online_limit").count() == 1
     assert online_limit().value == Decimal("15000000")
     assert not HolidayOverride.objects.exists()
@@ -166,7 +173,11 @@ def test_a_future_rate_can_be_edited_and_deleted(people: dict[str, Any]) -> None
     assert client.post(f"{RATES}{online_limit_in_force().pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"{RATES}{future.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Rate.objects.filter(pk=future.pk).exists()
-    assert [h.history_type for h in Rate.history.filter(id=future.pk).order_by("history_date")] == ["+", "~", "-"]
+    assert [h.history_type for h in Rate.history.filter(id=future.pk).order_by("history_date")] == [
+        "+",
+        "~",
+        "-",
+    ]
 
 
 def online_limit_in_force() -> Rate:
@@ -195,7 +206,8 @@ def test_development_rate_of_an_ended_year_is_locked(people: dict[str, Any]) -> 
     assert (past.rate_percent, past.source) == before
     DevelopmentRate.objects.filter(year=2026).delete()
     added = client.post(
-        "/admin/participants/developmentrate/add/", {"year": "2026", "rate_percent": "5.500", "source": "RUPS"}
+        "/admin/participants/developmentrate/add/",
+        {"year": "2026", "rate_percent": "5.500", "source": "RUPS"},
     )
     assert added.status_code == 302
     assert DevelopmentRate.objects.get(year=2026).rate_percent == Decimal("5.500")
