@@ -148,7 +148,9 @@ def main() -> None:
     print(f"(CSV rows: {rows[0]})")
     run = reconciliation_run(day=DAY)
     print(f"(gateway run: {run.checked_count} checked, {run.difference_count} differences)")
-    measure("gateway run (fake gateway, batch status)", max(3, runs // 5), lambda: reconciliation_run(day=DAY))
+    measure(
+        "gateway run (fake gateway, batch status)", max(3, runs // 5), lambda: reconciliation_run(day=DAY)
+    )
 
 
 if __name__ == "__main__":

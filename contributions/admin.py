@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import TextFilter
 from unfold.decorators import action as unfold_action
 
 from backoffice.roles import StaffRole, has_role
@@ -48,7 +49,7 @@ from contributions.models import (
     PaymentMonth,
     Receipt,
 )
-from contributions.reconciliation import reconciliation_summary, settlements_export_csv
+from contributions.reconciliation import reconciliation_summary, settlements_export_csv, wib_day_bounds
 from portal.templatetags.portal import rupiah
 
 MAX_BULK = 100
@@ -103,6 +104,46 @@ class FlagFilter(admin.SimpleListFilter):
         if value in FlagKind.values:
             return queryset.filter(Exists(open_flags.filter(kind=value)))
         return queryset.none()
+
+
+class _WibDayFilter(TextFilter):
+    """One calendar day in WIB, typed as YYYY-MM-DD (a date hierarchy would scan the whole table)."""
+
+    field_name = ""
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return queryset.none()
+        start, end = wib_day_bounds(day)
+        return queryset.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
+
+
+class CreatedDayFilter(_WibDayFilter):
+    title = gettext_lazy("tanggal dibuat (WIB, TTTT-BB-HH)")
+    parameter_name = "dibuat"
+    field_name = "created_at"
+
+
+class PaidDayFilter(_WibDayFilter):
+    title = gettext_lazy("tanggal dibayar (WIB, TTTT-BB-HH)")
+    parameter_name = "dibayar"
+    field_name = "paid_at"
+
+
+class GatewayFilter(admin.SimpleListFilter):
+    title = gettext_lazy("gateway")
+    parameter_name = "gateway"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("midtrans", "Midtrans"), ("fake", _("Gateway tiruan (pengembangan)"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(gateway=self.value()) if self.value() else queryset
 
 
 class OpenFlagFilter(admin.SimpleListFilter):
@@ -221,8 +262,16 @@ class PaymentAdmin(StaffScopedHistoryAdmin):
         "paid_at",
     )
     list_select_related = ("participant",)
-    list_filter = ("status", "channel", FlagFilter, "gateway", "created_at", "paid_at")
-    date_hierarchy = "created_at"
+    list_filter = (
+        "status",
+        "channel",
+        FlagFilter,
+        CreatedDayFilter,
+        PaidDayFilter,
+        "created_at",
+        GatewayFilter,
+    )
+    list_filter_submit = True  # the day filters are typed
     search_fields = ("=order_id", "=participant__kpj", "=gateway_transaction_id")
     show_full_result_count = False
     list_per_page = 50

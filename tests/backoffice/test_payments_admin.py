@@ -20,6 +20,7 @@ DAY = dt.date(2026, 3, 10)
 AT = dt.datetime(2026, 3, 10, 9, 0, tzinfo=WIB)
 CHANGELIST = "/admin/contributions/payment/"
 MIDTRANS = "https://api.sandbox.midtrans.com"
+PAYMENT_CHANGELIST_QUERY_BUDGET = 8
 
 pytestmark = pytest.mark.django_db
 
@@ -384,3 +385,29 @@ def test_settlement_csv_download_is_scoped(world: dict[str, Any]) -> None:
     assert lines[1].startswith(f"{mine.order_id},fake,")
     bad = client_for(world["reviewer"]).get("/admin/contributions/payment/settlement.csv", {"day": "x"})
     assert bad.status_code == 400
+
+
+def test_changelist_query_count_does_not_grow_with_rows(
+    world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(30):
+        flag(make_payment(branch=world["jkt"], status=S.SETTLEMENT, created_at=AT, paid_at=AT))
+    client = client_for(world["reviewer"])
+    client.get(CHANGELIST)  # warm the session and content types
+    with django_assert_max_num_queries(PAYMENT_CHANGELIST_QUERY_BUDGET):
+        response = client.get(CHANGELIST, {"tanda": "open"})
+    assert len(response.context["cl"].result_list) == 30
+
+
+def test_recheck_service_checks_role_and_scope(world: dict[str, Any]) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from contributions.flags import payment_recheck
+
+    with pytest.raises(PermissionDenied):
+        payment_recheck(actor=world["auditor"], payment_id=world["own"].pk)
+    with pytest.raises(Http404):
+        payment_recheck(actor=world["reviewer"], payment_id=world["other"].pk)
+    assert payment_recheck(actor=world["reviewer"], payment_id=world["own"].pk) == "ignored"
+    assert PaymentEvent.objects.filter(payment__in=[world["own"], world["other"]]).count() == 0
