@@ -29,6 +29,7 @@ from backoffice.roles import branch_scope_q, sees_all_branches
 from contributions.gateway import get_gateway
 from contributions.gateway.protocol import GatewayError, PaymentGateway, StatusResult
 from contributions.models import (
+    Channel,
     DailyReconciliation,
     GatewayNotification,
     NotificationOutcome,
@@ -123,6 +124,14 @@ class TotalRow:
     status: str
     count: int
     amount_idr: int
+
+    @property
+    def channel_label(self) -> str:
+        return str(dict(Channel.choices).get(self.channel, self.channel))
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(S.choices).get(self.status, self.status))
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,10 @@ class _AdministratorEdits(StaffScopedHistoryAdmin):
         # Only rows not yet in force may be deleted (entered by mistake); history keeps the deletion.
         return self._is_administrator(request) and (obj is None or not _in_force(obj))
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions: dict[str, Any] = super().get_actions(request)
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = admin.ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)  # a bulk delete would not look at each row's date
         return actions
 

@@ -350,7 +350,9 @@ def test_reconciliation_page_totals_are_scoped(world: dict[str, Any]) -> None:
     make_payment(branch=world["jkt"], status=S.SETTLEMENT, created_at=AT, paid_at=AT, amount_idr=50_000)
     make_payment(branch=world["bdg"], status=S.SETTLEMENT, created_at=AT, paid_at=AT, amount_idr=70_000)
     url = "/admin/contributions/payment/rekonsiliasi/"
-    mine = client_for(world["reviewer"]).get(url, {"day": DAY.isoformat()}).context["summary"]
+    page = client_for(world["reviewer"]).get(url, {"day": DAY.isoformat()})
+    assert '<td class="p-2">Virtual account BCA</td><td class="p-2">Lunas</td>' in page.content.decode()
+    mine = page.context["summary"]
     everyone = client_for(world["auditor"]).get(url, {"day": DAY.isoformat()}).context["summary"]
     assert (mine.totals.settled_count, mine.totals.settled_amount_idr) == (1, 50_000)
     assert (everyone.totals.settled_count, everyone.totals.settled_amount_idr) == (2, 120_000)
