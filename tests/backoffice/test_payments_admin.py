@@ -413,3 +413,21 @@ def test_recheck_service_checks_role_and_scope(world: dict[str, Any]) -> None:
         payment_recheck(actor=world["reviewer"], payment_id=world["other"].pk)
     assert payment_recheck(actor=world["reviewer"], payment_id=world["own"].pk) == "ignored"
     assert PaymentEvent.objects.filter(payment__in=[world["own"], world["other"]]).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("reviewer", {"recheck_with_gateway"}),
+        ("supervisor", {"recheck_with_gateway", "resolve_flags"}),
+        ("auditor", set()),
+        ("administrator", {"recheck_with_gateway", "resolve_flags"}),
+    ],
+)
+def test_actions_offered_per_role(world: dict[str, Any], role: str, expected: set[str]) -> None:
+    assert action_names(client_for(world[role]).get(CHANGELIST)) - {""} == expected
+
+
+@pytest.mark.parametrize(("role", "status"), [("reviewer", 403), ("supervisor", 403), ("auditor", 200)])
+def test_stored_gateway_runs_are_for_national_roles(world: dict[str, Any], role: str, status: int) -> None:
+    assert client_for(world[role]).get("/admin/contributions/dailyreconciliation/").status_code == status
