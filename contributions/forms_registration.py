@@ -33,6 +33,8 @@ def income_field(label: str | Any) -> RupiahField:
         min_value=INCOME_MIN_IDR,
         max_value=INCOME_MAX_IDR,
         help_text=_("Rupiah utuh, antara Rp1.000.000 dan Rp20.700.000. Contoh: 3.500.000"),
+        # Text, not number: people type "3.500.000", which a number input refuses.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             **_WHOLE_RUPIAH,
             "min_value": _("Penghasilan paling sedikit Rp1.000.000."),

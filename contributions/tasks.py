@@ -154,3 +154,13 @@ def send_due_reminder(participant_id: int, period: str) -> bool:
     send_mail(subject, body, None, [participant.email])
     DueReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
     return True
+
+
+@idempotent_task()
+def purge_pending_registrations() -> int:
+    """Delete BPU registrations whose code ended more than a day ago (they hold personal data)."""
+    from contributions.registration import pending_registration_purge
+
+    deleted = pending_registration_purge()
+    log.info("registration.pending_purged", count=deleted)
+    return deleted

@@ -436,3 +436,16 @@ def test_expired_pending_registrations_are_purged(
     frozen.shift(dt.timedelta(days=1, minutes=11))
     assert pending_registration_purge() == 1
     assert PendingBpuRegistration.objects.count() == 0
+
+
+def test_purge_task_is_scheduled_and_runs(nik: str, branch: Branch, frozen: Any, client: Client) -> None:
+    from django.conf import settings
+
+    from contributions.tasks import purge_pending_registrations
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["bpu-purge-pending-registrations"]
+    assert schedule["task"] == "contributions.tasks.purge_pending_registrations"
+    client.post(REGISTER, form_data(nik, branch))
+    frozen.shift(dt.timedelta(days=2))
+    assert purge_pending_registrations.apply().get() == 1
+    assert PendingBpuRegistration.objects.count() == 0
