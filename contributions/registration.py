@@ -270,6 +270,8 @@ def _create(pending: PendingBpuRegistration, *, password: str, today: dt.date) -
         source=DeclarationSource.REGISTRATION,
         work_type=pending.work_type,
     )
+    # The caller checked that no account has this email. If one appeared in the instant since, the
+    # service links the new KPJ to it: that account's owner received this code at the same address.
     user = account_create_for_participant(participant=participant, email=pending.email, password=password)
     return Registered(participant=participant, user=user)
 

@@ -168,9 +168,9 @@ def test_page_shows_the_effective_month_and_saves(owner_client: Client, particip
     assert response.status_code == 302
     profile = BpuProfile.objects.get(participant=participant)
     assert (profile.declared_income_idr, profile.with_jht) == (5_000_000, False)
-    page = owner_client.get(url(participant)).content.decode()
-    assert "berlaku mulai iuran bulan 03/2026" in page
-    assert "Perubahan oleh peserta" in page
+    after = owner_client.get(url(participant)).content.decode()
+    assert "berlaku mulai iuran bulan 03/2026" in after
+    assert "Perubahan oleh peserta" in after
 
 
 @pytest.mark.parametrize(
@@ -211,3 +211,15 @@ def test_pay_page_and_dashboard_link_to_the_change(owner_client: Client, partici
     assert url(participant) in pay.content.decode()
     assert url(participant) in owner_client.get(reverse("participants:dashboard")).content.decode()
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("same_branch", [True, False])
+def test_branch_staff_cannot_reach_the_page(participant: Any, same_branch: bool) -> None:
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(branch=participant.branch) if same_branch else StaffFactory()
+    client = Client()
+    client.force_login(staff)
+    assert client.get(url(participant)).status_code == 404
+    assert client.post(url(participant), {"declared_income_idr": "5000000"}).status_code == 404
+    assert BpuDeclaration.objects.count() == 0
