@@ -223,3 +223,14 @@ def test_branch_staff_cannot_reach_the_page(participant: Any, same_branch: bool)
     assert client.get(url(participant)).status_code == 404
     assert client.post(url(participant), {"declared_income_idr": "5000000"}).status_code == 404
     assert BpuDeclaration.objects.count() == 0
+
+
+def test_query_budget_of_the_page(
+    owner_client: Client, owner: Any, participant: Any, django_assert_max_num_queries: Any
+) -> None:
+    for income in (2_000_000, 3_000_000, 4_000_000):  # history does not add queries
+        change(owner, participant, income, True)
+    owner_client.get(url(participant))  # warm-up: the idle-timeout middleware stamps the session once
+    # session, user, participant, profile, next unbilled month (one UNION), history
+    with django_assert_max_num_queries(6):
+        assert owner_client.get(url(participant)).status_code == 200

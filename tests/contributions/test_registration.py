@@ -449,3 +449,8 @@ def test_purge_task_is_scheduled_and_runs(nik: str, branch: Branch, frozen: Any,
     frozen.shift(dt.timedelta(days=2))
     assert purge_pending_registrations.apply().get() == 1
     assert PendingBpuRegistration.objects.count() == 0
+
+
+def test_query_budget_of_the_form(client: Client, branch: Branch, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(2):  # the branch list (and at most the session)
+        assert client.get(REGISTER).status_code == 200
