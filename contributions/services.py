@@ -31,7 +31,7 @@ from contributions.gateway.protocol import ChargeRequest, GatewayError, GatewayU
 from contributions.models import OPEN_STATUSES, Payment, PaymentEvent, PaymentMonth
 from contributions.models import PaymentStatus as S
 from contributions.transitions import IllegalTransition, is_allowed, move_locked, payment_transition
-from participants.ledger.services import contribution_credit_jht
+from participants.ledger.services import contributions_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
 
@@ -332,10 +332,9 @@ def _credit(payment: Payment, *, late: bool) -> None:
         for row in rows
     )
     value_date = timezone.localdate(now)
-    for contribution in contributions:
-        contribution_credit_jht(
-            contribution=contribution, value_date=value_date, reason=f"Iuran BPU {payment.order_id}"
-        )
+    contributions_credit_jht(
+        contributions=contributions, value_date=value_date, reason=f"Iuran BPU {payment.order_id}"
+    )
     covered_until = month_end(rows[-1].period)
     if participant.protected_until is None or participant.protected_until < covered_until:
         participant.protected_until = covered_until
