@@ -18,8 +18,26 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class WorkType(models.TextChoices):
+    """Jenis pekerjaan of a BPU participant (what they told us at registration)."""
+
+    OJOL = "ojol", _("Pengemudi ojek / taksi online")
+    DRIVER = "driver", _("Sopir / kurir")
+    TRADER = "trader", _("Pedagang / pemilik usaha kecil")
+    FARMER = "farmer", _("Petani / peternak")
+    FISHER = "fisher", _("Nelayan")
+    LABOURER = "labourer", _("Buruh harian lepas / tukang")
+    DOMESTIC = "domestic", _("Pekerja rumah tangga")
+    FREELANCER = "freelancer", _("Pekerja lepas / profesional mandiri")
+    CREATIVE = "creative", _("Pekerja seni / kreator konten")
+    OTHER = "other", _("Lainnya")
+
+
 class BpuProfile(models.Model):
-    """What a BPU participant declared: monthly income and whether they take the optional JHT."""
+    """What a BPU participant declared, as it stands now: monthly income and whether they take the
+    optional JHT, applying from the month `effective_from` falls in. Every declaration (registration and
+    each later change) is also kept as a `BpuDeclaration`; this row is the newest of them, so billing
+    needs the history only for months before `effective_from` (see `contributions.declarations`)."""
 
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.CASCADE, related_name="bpu_profile"
@@ -27,6 +45,7 @@ class BpuProfile(models.Model):
     declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
     with_jht = models.BooleanField(_("ikut JHT"), default=False)
     effective_from = models.DateField(_("berlaku sejak"), default=timezone.localdate)
+    work_type = models.CharField(_("jenis pekerjaan"), max_length=20, choices=WorkType.choices, blank=True)
 
     class Meta:
         verbose_name = _("profil BPU")
@@ -39,6 +58,88 @@ class BpuProfile(models.Model):
 
     def __str__(self) -> str:
         return f"BPU {self.participant_id}"
+
+
+class DeclarationSource(models.TextChoices):
+    REGISTRATION = "registration", _("Pendaftaran")
+    PARTICIPANT = "participant", _("Perubahan oleh peserta")
+    MIGRATION = "migration", _("Data awal")
+
+
+class BpuDeclaration(models.Model):
+    """History of what a BPU participant declared: one row per registration or change, never edited.
+
+    A row applies to months from `effective_from` (a first of month) on, until a row *created later*
+    covers them: for month m the values are those of the newest-created row with effective_from <= m.
+    """
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="bpu_declarations"
+    )
+    effective_from = models.DateField(_("berlaku mulai bulan"))
+    declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
+    with_jht = models.BooleanField(_("ikut JHT"))
+    source = models.CharField(_("sumber"), max_length=20, choices=DeclarationSource.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("riwayat penghasilan BPU")
+        verbose_name_plural = _("riwayat penghasilan BPU")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_income_idr__gte=0), name="bpu_declaration_income_non_negative"
+            ),
+            models.CheckConstraint(condition=Q(effective_from__day=1), name="bpu_declaration_first_of_month"),
+        ]
+        indexes = [models.Index(fields=["participant", "-created_at"], name="bpu_declaration_by_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.effective_from:%Y-%m} {self.declared_income_idr}"
+
+
+class PendingBpuRegistration(models.Model):
+    """A BPU self-registration waiting for its emailed code. Nothing else exists until the code is
+    confirmed: no participant, no KPJ, no account. Holds the NIK encrypted (and its blind index), the
+    code as the accounts app's keyed hash; void once used, expired or after too many wrong codes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nik_encrypted = models.BinaryField(editable=False)
+    nik_index = models.CharField(max_length=64, db_index=True, editable=False)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1)
+    address = models.CharField(_("alamat"), max_length=255)
+    phone = models.CharField(_("nomor HP"), max_length=20)
+    email = models.EmailField(_("email"))
+    work_type = models.CharField(_("jenis pekerjaan"), max_length=20, choices=WorkType.choices)
+    declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
+    with_jht = models.BooleanField(_("ikut JHT"))
+    branch = models.ForeignKey("participants.Branch", on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    # The email already belongs to an account: a notice was sent instead of a code, so the flow looks
+    # the same to the visitor but can never complete.
+    email_taken = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pendaftaran BPU tertunda")
+        verbose_name_plural = _("pendaftaran BPU tertunda")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_income_idr__gte=0), name="pending_bpu_income_non_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Channel(models.TextChoices):

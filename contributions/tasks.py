@@ -164,3 +164,13 @@ def reconcile_day(day: str | None = None) -> int:
 
     on = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
     return reconciliation_run(day=on).difference_count
+
+
+@idempotent_task()
+def purge_pending_registrations() -> int:
+    """Delete BPU registrations whose code ended more than a day ago (they hold personal data)."""
+    from contributions.registration import pending_registration_purge
+
+    deleted = pending_registration_purge()
+    log.info("registration.pending_purged", count=deleted)
+    return deleted

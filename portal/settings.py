@@ -422,6 +422,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contributions.tasks.send_due_reminders",
         "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
     },
+    "bpu-purge-pending-registrations": {
+        "task": "contributions.tasks.purge_pending_registrations",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

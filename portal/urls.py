@@ -20,6 +20,7 @@ urlpatterns = [
     path("klaim/", include("claims.urls")),
     path("payments/", include("contributions.urls")),
     path("simulasi/", simulate, name="simulate"),
+    path("daftar/", include("contributions.registration_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
