@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "contributions",
     "claims",
     "backoffice",
+    "branches",
+    "layanan",
 ]
 
 MIDDLEWARE = [
@@ -414,6 +416,10 @@ CELERY_BEAT_SCHEDULE = {
     "bpu-due-reminders": {
         "task": "contributions.tasks.send_due_reminders",
         "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
+    },
+    "booking-reminders-daily": {
+        "task": "branches.tasks.send_booking_reminders",
+        "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
 }
 
