@@ -17,7 +17,13 @@ from branches.admin_scope import BranchScopedAdmin
 from layanan.corrections import correction_approve, correction_reject
 from layanan.errors import ServiceRequestError
 from layanan.merge import merge_approve, merge_reject
-from layanan.models import DataCorrectionRequest, MergeRequest
+from layanan.models import CardReplacementRequest, DataCorrectionRequest, MergeRequest, WageComplaint
+from layanan.requests import (
+    card_request_approve,
+    card_request_reject,
+    wage_complaint_approve,
+    wage_complaint_reject,
+)
 
 
 class RequestAdmin(BranchScopedAdmin):
@@ -43,7 +49,7 @@ class RequestAdmin(BranchScopedAdmin):
         if ok:
             self.message_user(request, done % {"n": ok}, messages.SUCCESS)
 
-    @admin.action(description=_("Setujui pengajuan terpilih"), permissions=["change"])
+    @admin.action(description=_("Setujui / tindak lanjuti pengajuan terpilih"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._run(request, queryset, type(self).approve_service, str(_("%(n)d pengajuan disetujui.")))
 
@@ -86,3 +92,22 @@ class DataCorrectionRequestAdmin(RequestAdmin):
     list_filter = ("status", "field")
     list_select_related = ("participant", "branch", "decided_by")
     exclude = ("nik_index",)
+
+
+@admin.register(CardReplacementRequest)
+class CardReplacementRequestAdmin(RequestAdmin):
+    approve_service = card_request_approve
+    reject_service = card_request_reject
+    list_display = ("created_at", "participant", "reason", "booking", "status", "branch")
+    list_filter = ("status", "reason")
+    list_select_related = ("participant", "booking", "branch")
+
+
+@admin.register(WageComplaint)
+class WageComplaintAdmin(RequestAdmin):
+    """The employer's branch queue of wage complaints."""
+
+    approve_service = wage_complaint_approve
+    reject_service = wage_complaint_reject
+    list_display = ("created_at", "participant", "employer", "months", "status", "branch")
+    list_select_related = ("participant", "employer", "branch")

@@ -118,3 +118,68 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kpj"].choices = kpjs  # type: ignore[attr-defined]
         self.fields["jenis"].choices = CorrectionField.choices  # type: ignore[attr-defined]
+
+
+class CardForm(forms.Form):
+    kpj = forms.ChoiceField(label=_("KPJ"), error_messages={"invalid_choice": _("Pilih KPJ dari daftar.")})
+    alasan = forms.ChoiceField(
+        label=_("Alasan"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih alasan penggantian kartu."),
+            "invalid_choice": _("Pilih alasan."),
+        },
+    )
+    dokumen = UploadField(
+        label=_(
+            "Surat keterangan kehilangan dari kepolisian, atau foto kartu yang rusak (JPG, PNG atau PDF)"
+        ),
+        error_messages={
+            "required": _("Unggah surat kehilangan atau foto kartu."),
+            "empty": _("Berkas kosong. Pilih berkas yang berisi foto atau PDF dokumen Anda."),
+        },
+    )
+    janji_temu = forms.ChoiceField(
+        label=_("Ambil kartu baru pada janji temu"),
+        required=False,
+        error_messages={"invalid_choice": _("Pilih janji temu dari daftar.")},
+    )
+
+    def __init__(
+        self, *args: Any, kpjs: list[tuple[str, str]], bookings: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        from layanan.models import CardReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["kpj"].choices = kpjs  # type: ignore[attr-defined]
+        self.fields["alasan"].choices = CardReason.choices  # type: ignore[attr-defined]
+        self.fields["janji_temu"].choices = [  # type: ignore[attr-defined]
+            ("", _("— Ambil di kantor cabang KPJ saya (tanpa janji temu) —")),
+            *bookings,
+        ]
+
+
+class ComplaintForm(forms.Form):
+    bulan = forms.MultipleChoiceField(
+        label=_("Bulan yang upahnya tidak sesuai"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tandai minimal satu bulan."),
+            "invalid_choice": _("Pilih bulan dari daftar."),
+        },
+    )
+    keterangan = forms.CharField(
+        label=_("Apa yang tidak sesuai? (misalnya upah sebenarnya)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Jelaskan apa yang tidak sesuai.")},
+    )
+    slip_gaji = UploadField(
+        label=_("Slip gaji (opsional; JPG, PNG atau PDF)"),
+        required=False,
+        error_messages={"empty": _("Berkas kosong. Pilih berkas yang berisi foto atau PDF slip gaji.")},
+    )
+
+    def __init__(self, *args: Any, months: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bulan"].choices = months  # type: ignore[attr-defined]

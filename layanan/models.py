@@ -144,3 +144,89 @@ class DataCorrectionRequest(StaffDecision):
 
     def __str__(self) -> str:
         return f"{self.get_field_display()} ({self.participant.kpj})"
+
+
+class CardReason(models.TextChoices):
+    LOST = "lost", _("Kartu hilang (lampirkan surat keterangan kehilangan dari kepolisian)")
+    DAMAGED = "damaged", _("Kartu rusak (lampirkan foto kartu)")
+
+
+class CardReplacementRequest(StaffDecision):
+    """Kartu hilang/rusak: a new physical card, picked up at a branch (linked to a booking). The digital
+    card stays available all along. Approval means "the new card is ready for pickup"."""
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("KPJ"),
+        on_delete=models.PROTECT,
+        related_name="card_requests",
+        editable=False,
+    )
+    reason = models.CharField(_("alasan"), max_length=10, choices=CardReason.choices, editable=False)
+    document = models.FileField(
+        _("surat kehilangan / foto"),
+        storage=get_private_storage,
+        upload_to=layanan_document_path,
+        editable=False,
+    )
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    booking = models.ForeignKey(
+        "branches.Booking",
+        verbose_name=_("janji temu pengambilan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("penggantian kartu")
+        verbose_name_plural = _("penggantian kartu")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(status="submitted"), name="card_request_one_open_per_kpj"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Kartu')} {self.participant.kpj}"
+
+
+class WageComplaint(StaffDecision):
+    """Pengaduan upah: months whose reported wage looks wrong, sent to the employer's branch queue.
+    Approval means "followed up with the employer"."""
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("KPJ"),
+        on_delete=models.PROTECT,
+        related_name="wage_complaints",
+        editable=False,
+    )
+    employer = models.ForeignKey(
+        "participants.Employer",
+        verbose_name=_("pemberi kerja"),
+        on_delete=models.PROTECT,
+        related_name="wage_complaints",
+        editable=False,
+    )
+    months = models.JSONField(_("bulan"), default=list, editable=False)  # ["2025-03", ...]
+    description = models.TextField(_("keterangan peserta"), editable=False)
+    payslip = models.FileField(
+        _("slip gaji"),
+        storage=get_private_storage,
+        upload_to=layanan_document_path,
+        blank=True,
+        editable=False,
+    )
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("pengaduan upah")
+        verbose_name_plural = _("pengaduan upah")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{_('Pengaduan upah')} {self.participant.kpj}"

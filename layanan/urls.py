@@ -9,4 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("penggabungan-saldo/", views.merge, name="merge"),
     path("pengkinian-data/", views.corrections, name="corrections"),
     path("pengkinian-data/<uuid:request_id>/dokumen/", views.correction_document, name="correction_document"),
+    path("kartu/", views.card_replacement, name="card"),
+    path("pengaduan-upah/", views.complaints, name="complaints"),
+    path("pengaduan-upah/kpj/<uuid:public_id>/", views.complaint_new, name="complaint_new"),
 ]

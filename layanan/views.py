@@ -16,18 +16,28 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from branches.models import ServiceKind
 from branches.selectors import active_bookings_of_user
 from layanan.corrections import correction_get_for_user, correction_request_create, corrections_of_user
 from layanan.errors import ServiceRequestError
-from layanan.forms import CorrectionForm, MergeForm, ProjectionForm
+from layanan.forms import CardForm, ComplaintForm, CorrectionForm, MergeForm, ProjectionForm
 from layanan.jht_projection import DEFAULT_WAGE_GROWTH, chart_for, project_jht
 from layanan.merge import merge_candidates, merge_request_create, merge_requests_of_user
+from layanan.requests import (
+    card_request_create,
+    card_requests_of_user,
+    complaint_months,
+    wage_complaint_create,
+    wage_complaints_of_user,
+)
 from layanan.selectors import default_return_percent, projection_facts
-from participants.views.access import owned, request_user
+from participants.views.access import owned, owned_participant, request_user
 from portal.htmx import render_page_or_partial
+from portal.money import format_rupiah
 from portal.uploads.serving import private_file_response
 
 
@@ -160,3 +170,81 @@ def correction_document(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
         download_name=f"dokumen{PurePosixPath(name).suffix}",
         content_type=item.content_type,
     )
+
+
+# --- Kartu hilang / rusak and pengaduan upah -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_replacement(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    bookings = [
+        (str(b.public_id), f"{b.branch.name}, {b.starts_at:%d-%m-%Y %H:%M} ({b.code})")
+        for b in active_bookings_of_user(user=user).filter(service=ServiceKind.KARTU)
+    ]
+    form = CardForm(
+        request.POST or None, request.FILES or None, kpjs=_kpj_choices(request), bookings=bookings
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                card_request_create(
+                    user=user,
+                    participant_id=form.cleaned_data["kpj"],
+                    reason=form.cleaned_data["alasan"],
+                    document=form.cleaned_data["dokumen"],
+                    booking_id=form.cleaned_data["janji_temu"] or None,
+                )
+            except ServiceRequestError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Permintaan kartu baru sudah dikirim ke kantor cabang."))
+                return redirect("layanan:card")
+        status = 400
+    context = {"form": form, "requests": card_requests_of_user(user=user), "has_bookings": bool(bookings)}
+    return render_page_or_partial(request, "layanan/card.html", "card", context, status=status)
+
+
+@login_required
+@require_GET
+def complaints(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    context = {"kpjs": merge_candidates(user=user), "complaints": wage_complaints_of_user(user=user)}
+    return render_page_or_partial(request, "layanan/complaints.html", "complaints", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    participant = owned_participant(request, public_id)
+    rows = complaint_months(participant_id=participant.pk, today=timezone.localdate())
+    choices = [
+        (
+            r["period"].strftime("%Y-%m"),
+            f"{date_format(r['period'], 'F Y')}: {format_rupiah(r['wage_idr'])} ({r['employer__name']})",
+        )
+        for r in rows
+    ]
+    initial = {"bulan": request.GET.getlist("bulan")}
+    form = ComplaintForm(request.POST or None, request.FILES or None, months=choices, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                wage_complaint_create(
+                    user=request_user(request),
+                    participant_id=participant.public_id,
+                    months=form.cleaned_data["bulan"],
+                    description=form.cleaned_data["keterangan"],
+                    payslip=form.cleaned_data["slip_gaji"],
+                )
+            except ServiceRequestError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Pengaduan upah sudah dikirim ke kantor cabang pemberi kerja."))
+                return redirect("layanan:complaints")
+        status = 400
+    context = {"form": form, "participant": participant, "has_months": bool(choices)}
+    return render_page_or_partial(request, "layanan/complaint_new.html", "complaint", context, status=status)
