@@ -152,6 +152,8 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
     CHECKED_IN = "checked_in", _("Sudah hadir")
     NO_SHOW = "no_show", _("Tidak hadir")
+    # Past and never handled by staff: closed when the account books the same service again.
+    EXPIRED = "expired", _("Terlewat")
 
 
 class Booking(models.Model):

@@ -108,7 +108,8 @@ def booking_create(
     *, user: User, branch_service_id: int, starts_at: dt.datetime, now: dt.datetime | None = None
 ) -> Booking:
     """Book a seat for the account. Guarantees: at most `capacity` bookings per slot and one active
-    booking per account and service, also under concurrency. Raises BookingError ("rate_limited",
+    booking per account and service, also under concurrency (a past booking that staff never handled
+    is closed as "expired" first). Raises BookingError ("rate_limited",
     "unknown_service", "past_slot", "too_far", "closed", "not_a_slot", "already_booked", "full");
     nothing changes on a refusal. Not idempotent: a second call is refused with "already_booked"."""
     now = now or timezone.now()
@@ -119,6 +120,10 @@ def booking_create(
     if branch_service is None:
         raise _refuse("unknown_service", _("Layanan ini tidak tersedia. Pilih layanan dari daftar."))
     _validate_start(branch_service=branch_service, starts_at=starts_at, now=now)
+    # A past booking nobody checked in must not block the next one: close it as "terlewat".
+    Booking.objects.filter(
+        user=user, service=branch_service.service, status=BookingStatus.BOOKED, starts_at__lt=now
+    ).update(status=BookingStatus.EXPIRED)
     if Booking.objects.filter(
         user=user, service=branch_service.service, status=BookingStatus.BOOKED
     ).exists():

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('service', models.CharField(choices=[('klaim_jht', 'Klaim JHT'), ('pengkinian_data', 'Pengkinian data'), ('kartu', 'Kartu peserta (hilang/rusak)'), ('konsultasi', 'Konsultasi')], max_length=20, verbose_name='layanan')),
                 ('starts_at', models.DateTimeField(verbose_name='jadwal')),
                 ('queue_number', models.PositiveSmallIntegerField(verbose_name='nomor antrian')),
-                ('status', models.CharField(choices=[('booked', 'Terjadwal'), ('cancelled', 'Dibatalkan'), ('checked_in', 'Sudah hadir'), ('no_show', 'Tidak hadir')], default='booked', editable=False, max_length=12, verbose_name='status')),
+                ('status', models.CharField(choices=[('booked', 'Terjadwal'), ('cancelled', 'Dibatalkan'), ('checked_in', 'Sudah hadir'), ('no_show', 'Tidak hadir'), ('expired', 'Terlewat')], default='booked', editable=False, max_length=12, verbose_name='status')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='catatan')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True)),

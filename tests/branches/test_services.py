@@ -248,3 +248,15 @@ def test_no_show_only_after_the_slot_started(service: Any) -> None:
     assert exc.value.code == "not_started"
     done = booking_mark_no_show(actor=supervisor, booking_id=booking.public_id, now=at(MONDAY, 8, 40))
     assert done.status == BookingStatus.NO_SHOW
+
+
+def test_a_past_unhandled_booking_does_not_block_the_next_one(service: Any) -> None:
+    user = UserFactory()
+    old = booking_create(user=user, branch_service_id=service.pk, starts_at=at(MONDAY, 8), now=NOW)
+    later = NOW + dt.timedelta(days=2)  # Wednesday; nobody checked the Monday booking in
+    new = booking_create(
+        user=user, branch_service_id=service.pk, starts_at=at(MONDAY + dt.timedelta(days=2), 9), now=later
+    )
+    old.refresh_from_db()
+    assert old.status == BookingStatus.EXPIRED
+    assert new.status == BookingStatus.BOOKED

@@ -231,3 +231,18 @@ def test_concurrent_approvals_apply_once(round_: int) -> None:
     assert LedgerEntry.objects.filter(kind=EntryKind.MERGE_OUT).count() == 1
     assert LedgerEntry.objects.filter(kind=EntryKind.MERGE_IN).count() == 1
     assert _balances([old, new]) == {old.pk: 0, new.pk: total}
+
+
+def test_merge_is_refused_while_a_claim_is_in_progress() -> None:
+    from claims.models import Claim, ClaimStatus
+
+    old, new = person_with_two_kpjs()
+    request = merge_request_create(user=new.user, target_id=new.public_id, source_ids=[old.public_id])
+    Claim.objects.create(
+        participant=new, nik_index=new.nik_index, reason="resign", status=ClaimStatus.IN_REVIEW
+    )
+    before = _snapshot([old, new])
+    with pytest.raises(ServiceRequestError) as exc:
+        merge_approve(actor=staff_with_role("reviewer", new.branch), request_id=request.public_id)
+    assert exc.value.code == "claim_in_progress"
+    assert _snapshot([old, new]) == before
