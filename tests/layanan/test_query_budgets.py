@@ -32,7 +32,7 @@ BUDGETS = {
 @pytest.mark.parametrize("name", list(BUDGETS))
 def test_page_query_budget(name: str, history_months: int, django_assert_max_num_queries: Any) -> None:
     with time_machine.travel(NOW, tick=False):
-        old, new = person_with_two_kpjs()
+        _, new = person_with_two_kpjs()
         for i in range(history_months):
             post_contribution(new, period=dt.date(2021 + i // 12, i % 12 + 1, 1), wage_idr=7_000_000)
         service = make_branch("Q01")
