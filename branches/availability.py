@@ -14,14 +14,19 @@ Rules (written down here because the booking service and the slot list must agre
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from claims.service_level import is_working_day
+from claims.service_level import is_working_day as _claims_is_working_day
 
 BOOKING_DAYS = 14
+
+# The claims' rule, memoised per date: building the `holidays.Indonesia` calendar of a year (lunar
+# dates included) costs milliseconds, and a slot list asks for 14 dates (measured in bench/README.md).
+is_working_day = functools.lru_cache(maxsize=4096)(_claims_is_working_day)
 
 
 @dataclass(frozen=True)
