@@ -4,13 +4,18 @@ call the services; every field is read-only, the queues are scoped to the staff 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
+import structlog
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from branches.admin_scope import BranchScopedAdmin
@@ -24,6 +29,11 @@ from layanan.requests import (
     wage_complaint_approve,
     wage_complaint_reject,
 )
+from portal.uploads.serving import private_file_response
+
+log = structlog.get_logger(__name__)
+
+FILE_FIELDS = ("document", "payslip")
 
 
 class RequestAdmin(BranchScopedAdmin):
@@ -32,8 +42,60 @@ class RequestAdmin(BranchScopedAdmin):
     actions = ["approve", "reject"]
     list_filter: tuple[str, ...] = ("status",)
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.get_readonly_fields(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields] + [f.name for f in self.model._meta.many_to_many]
+        names = [
+            f.name
+            for f in [*self.model._meta.fields, *self.model._meta.many_to_many]
+            if f.name not in {"id", "nik_index", *FILE_FIELDS}
+        ]
+        if any(f.name in FILE_FIELDS for f in self.model._meta.fields):
+            names.append("attachment")
+        return names
+
+    @admin.display(description=_("lampiran"))
+    def attachment(self, obj: Any) -> str:
+        """A link to the staff download view: the private file has no public URL."""
+        if not self._file(obj):
+            return "—"
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_attachment", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Unduh lampiran"))
+
+    @staticmethod
+    def _file(obj: Any) -> Any:
+        for name in FILE_FIELDS:
+            field = getattr(obj, name, None)
+            if field:
+                return field
+        return None
+
+    def get_urls(self) -> list[URLPattern]:
+        app_label, model_name = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:object_id>/lampiran/",
+                self.admin_site.admin_view(self.attachment_view),
+                name=f"{app_label}_{model_name}_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attachment_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
+        """Staff download of a request's upload, within the branch scope; every access is logged."""
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None or not self.has_view_permission(request, obj) or not self._file(obj):
+            raise Http404
+        log.info(
+            "staff.attachment_access", actor_id=request.user.pk, model=self.model.__name__, object_id=obj.pk
+        )
+        name = self._file(obj).name
+        return private_file_response(
+            storage_name=name,
+            download_name=f"lampiran{PurePosixPath(name).suffix}",
+            content_type=obj.content_type,
+        )
 
     def _run(
         self, request: HttpRequest, queryset: QuerySet[Any], call: Callable[..., Any], done: str
@@ -91,7 +153,6 @@ class DataCorrectionRequestAdmin(RequestAdmin):
     list_display = ("created_at", "participant", "field", "status", "branch", "decided_by")
     list_filter = ("status", "field")
     list_select_related = ("participant", "branch", "decided_by")
-    exclude = ("nik_index",)
 
 
 @admin.register(CardReplacementRequest)

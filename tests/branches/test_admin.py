@@ -90,3 +90,24 @@ def test_participant_and_staff_without_role_see_nothing(bookings: dict[str, Book
 
     assert logged_in(UserFactory()).get(reverse(CHANGELIST)).status_code == 302
     assert logged_in(StaffFactory()).get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_booking_change_page_and_branch_configuration(service: Any, bookings: dict[str, Booking]) -> None:
+    from branches.models import DayOverride
+
+    reviewer = staff_with_role("reviewer", service.branch)
+    client = logged_in(reviewer)
+    page = client.get(reverse("admin:branches_booking_change", args=[bookings["today"].pk]))
+    assert page.status_code == 200
+    assert bookings["today"].code in page.content.decode()
+    add = reverse("admin:branches_dayoverride_add")
+    form = client.get(add).content.decode()
+    assert service.branch.name in form
+    assert bookings["other_branch"].branch.name not in form
+    other = bookings["other_branch"].branch
+    client.post(add, {"branch": other.pk, "date": "2026-12-24", "reason": "x"})
+    assert not DayOverride.objects.filter(branch=other).exists()
+    client.post(add, {"branch": service.branch.pk, "date": "2026-12-24", "reason": "Rapat kerja"})
+    assert DayOverride.objects.filter(branch=service.branch, is_open=False).count() == 1
+    auditor = logged_in(staff_with_role("auditor", None))
+    assert auditor.get(add).status_code == 403

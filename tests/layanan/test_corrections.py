@@ -155,3 +155,49 @@ def test_correction_page_submits_and_shows_status() -> None:
         correction_reject(
             actor=reject_needs_note, request_id=DataCorrectionRequest.objects.get().public_id, note=""
         )
+
+
+def test_admin_change_pages_render_and_staff_download_the_attachment_in_scope() -> None:
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    _, new = person_with_two_kpjs()
+    request = correction_request_create(
+        user=new.user, participant_id=new.public_id, field="address", new_value="Jl. Baru 2", document=_doc()
+    )
+    reviewer = logged_in(staff_with_role("reviewer", new.branch))
+    change = reviewer.get(reverse("admin:layanan_datacorrectionrequest_change", args=[request.pk]))
+    assert change.status_code == 200
+    url = reverse("admin:layanan_datacorrectionrequest_attachment", args=[request.pk])
+    assert url in change.content.decode()
+    download = reviewer.get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    stranger = logged_in(staff_with_role("reviewer", BranchFactory(code="BDG01")))
+    assert stranger.get(url).status_code == 404
+    assert logged_in(UserFactory()).get(url).status_code == 302  # not staff: to the admin login
+    # Reject through the admin: first the reason page, then the decision.
+    changelist = reverse("admin:layanan_datacorrectionrequest_changelist")
+    page = reviewer.post(changelist, {"action": "reject", ACTION_CHECKBOX_NAME: [request.pk]})
+    assert page.status_code == 200
+    assert 'name="note"' in page.content.decode()
+    reviewer.post(
+        changelist,
+        {
+            "action": "reject",
+            ACTION_CHECKBOX_NAME: [request.pk],
+            "apply": "1",
+            "note": "Dokumen tidak terbaca",
+        },
+    )
+    request.refresh_from_db()
+    assert (request.status, request.decision_note) == (RequestStatus.REJECTED, "Dokumen tidak terbaca")
+    assert "Dokumen tidak terbaca" in logged_in(new.user).get(reverse("layanan:corrections")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "model", ["mergerequest", "datacorrectionrequest", "cardreplacementrequest", "wagecomplaint"]
+)
+def test_admin_changelists_render_for_every_role(model: str) -> None:
+    for role in ("reviewer", "supervisor", "auditor"):
+        client = logged_in(staff_with_role(role, BranchFactory(code="JKT01") if role != "auditor" else None))
+        assert client.get(reverse(f"admin:layanan_{model}_changelist")).status_code == 200

@@ -246,3 +246,13 @@ def test_merge_is_refused_while_a_claim_is_in_progress() -> None:
         merge_approve(actor=staff_with_role("reviewer", new.branch), request_id=request.public_id)
     assert exc.value.code == "claim_in_progress"
     assert _snapshot([old, new]) == before
+
+
+def test_admin_change_page_shows_the_merge_read_only() -> None:
+    old, new = person_with_two_kpjs()
+    request = merge_request_create(user=new.user, target_id=new.public_id, source_ids=[old.public_id])
+    client = logged_in(staff_with_role("supervisor", new.branch))
+    page = client.get(reverse("admin:layanan_mergerequest_change", args=[request.pk]))
+    assert page.status_code == 200
+    assert old.kpj in page.content.decode()
+    assert new.nik_index not in page.content.decode()
