@@ -3,9 +3,10 @@
 Rules (written down here because the booking service and the slot list must agree):
 - A day's window comes from a staff `DayOverride` for that date when there is one (closed, or open with
   its own hours — this is how a branch opens on a Saturday or closes for an event).
-- Otherwise the branch is closed on Saturdays, Sundays and Indonesian public holidays as the `holidays`
-  library knows them (the same rule as the claim service level, `claims.service_level.is_working_day`),
-  and open with the weekday's `OpeningHours` if it has any.
+- Otherwise the branch is closed on Saturdays, Sundays and Indonesian public holidays (the same rule as
+  the claim service level, `claims.service_level.is_working_day`: the `holidays` library's calendar
+  corrected by the administrators' `HolidayOverride` rows, read once per window through
+  `public_holidays_between`), and open with the weekday's `OpeningHours` if it has any.
 - Slots start at the opening time, every `slot_minutes`; a slot must end by closing time.
 - Participants can book from now (a slot that has started is past) up to `BOOKING_DAYS` days ahead:
   today and the 13 days after it.
@@ -14,19 +15,15 @@ Rules (written down here because the booking service and the slot list must agre
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from claims.service_level import is_working_day as _claims_is_working_day
+from claims.service_level import is_working_day
+from participants.rates.selectors import public_holidays_between
 
 BOOKING_DAYS = 14
-
-# The claims' rule, memoised per date: building the `holidays.Indonesia` calendar of a year (lunar
-# dates included) costs milliseconds, and a slot list asks for 14 dates (measured in bench/README.md).
-is_working_day = functools.lru_cache(maxsize=4096)(_claims_is_working_day)
 
 
 @dataclass(frozen=True)
@@ -67,16 +64,22 @@ def booking_days(today: dt.date) -> list[dt.date]:
     return [today + dt.timedelta(days=i) for i in range(BOOKING_DAYS)]
 
 
+def public_holidays(first: dt.date, last: dt.date) -> frozenset[dt.date]:
+    """The public holidays of the window, read once (library calendar + administrators' overrides)."""
+    return public_holidays_between(first, last)
+
+
 def day_window(
     day: dt.date,
     *,
     weekly: Mapping[int, Window],
     overrides: Mapping[dt.date, Window | None],
+    holidays: frozenset[dt.date],
 ) -> Window | None:
     """The opening window of `day`, or None when the branch is closed that day."""
     if day in overrides:
         return overrides[day]
-    if not is_working_day(day):
+    if not is_working_day(day, public_holidays=holidays):
         return None
     return weekly.get(day.weekday())
 
@@ -102,13 +105,14 @@ def build_days(
     capacity: int,
     booked: Mapping[dt.datetime, tuple[int, int]],
     now: dt.datetime,
+    holidays: frozenset[dt.date],
 ) -> list[DaySlots]:
     """Every bookable day with its future slots; `booked` maps a start to (capacity, booked_count) of
     slots that already have a row (the row's capacity wins: staff may have changed the service's)."""
     result = []
     step = dt.timedelta(minutes=slot_minutes)
     for day in days:
-        window = day_window(day, weekly=weekly, overrides=overrides)
+        window = day_window(day, weekly=weekly, overrides=overrides, holidays=holidays)
         if window is None:
             continue
         slots = []

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from branches.availability import DaySlots, Window, booking_days, build_days
+from branches.availability import DaySlots, Window, booking_days, build_days, public_holidays
 from branches.models import Booking, BookingStatus, BranchService, DayOverride, OpeningHours, TimeSlot
 from participants.models import User
 
@@ -55,6 +55,7 @@ def free_slots(*, branch_service: BranchService, now: dt.datetime | None = None)
         capacity=branch_service.capacity,
         booked=booked,
         now=now,
+        holidays=public_holidays(days[0], days[-1]),
     )
 
 

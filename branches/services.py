@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.ratelimit import ratelimit_hit
 from backoffice.roles import branch_scope_q, is_read_only
-from branches.availability import booking_days, day_window, slot_starts
+from branches.availability import booking_days, day_window, public_holidays, slot_starts
 from branches.models import Booking, BookingStatus, BranchService, TimeSlot
 from branches.selectors import booking_get_for_user, branch_calendar
 from participants.models import User
@@ -73,7 +73,9 @@ def _validate_start(*, branch_service: BranchService, starts_at: dt.datetime, no
     weekly, overrides = branch_calendar(
         branch_id=branch_service.branch_id, first=local.date(), last=local.date()
     )
-    window = day_window(local.date(), weekly=weekly, overrides=overrides)
+    window = day_window(
+        local.date(), weekly=weekly, overrides=overrides, holidays=public_holidays(local.date(), local.date())
+    )
     if window is None:
         raise _refuse("closed", _("Kantor cabang tutup pada hari itu. Pilih hari lain."))
     if starts_at not in slot_starts(local.date(), window, branch_service.slot_minutes):

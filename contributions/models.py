@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class BpuProfile(models.Model):
@@ -101,6 +102,10 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Every saved change (status, flags, gateway references) with who made it; the status machine's
+    # own history is `PaymentEvent`. Queryset `.update()` calls bypass it by design (bulk fix-ups).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pembayaran iuran")
         verbose_name_plural = _("pembayaran iuran")
@@ -122,6 +127,9 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="payment_status_expiry"),
             models.Index(fields=["participant", "-created_at"], name="payment_by_participant"),
+            # The daily reconciliation and the settlement export read one WIB day by these.
+            models.Index(fields=["created_at"], name="payment_created_at"),
+            models.Index(fields=["paid_at"], name="payment_paid_at", condition=Q(paid_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +236,106 @@ class GatewayNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.order_id} {self.transaction_status}"
+
+
+class FlagKind(models.TextChoices):
+    AMOUNT_MISMATCH = "amount_mismatch", _("Jumlah berbeda")
+    LATE_MONEY = "late_money", _("Uang masuk terlambat")
+    UNKNOWN_ORDER = "unknown_order", _("Order tidak dikenal")
+    STATUS_MISMATCH = "status_mismatch", _("Status berbeda dengan gateway")
+    REVERSED = "reversed", _("Lunas lalu berubah")
+    OTHER = "other", _("Lainnya")
+
+
+class PaymentFlag(models.Model):
+    """Something about the money that staff must look at, and how it was settled (who, when, note).
+
+    Raised by the payment services and the notification endpoint; an unknown-order notification has no
+    payment, only its notification. `Payment.needs_review` is kept true while a payment has an open flag.
+    """
+
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    notification = models.ForeignKey(
+        GatewayNotification, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=FlagKind.choices)
+    detail = models.TextField(_("keterangan"))
+    created_at = models.DateTimeField(_("ditandai pada"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("diselesaikan pada"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diselesaikan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("catatan penyelesaian"), blank=True)
+
+    class Meta:
+        verbose_name = _("tanda pembayaran")
+        verbose_name_plural = _("tanda pembayaran")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(payment__isnull=False) | Q(notification__isnull=False),
+                name="payment_flag_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in FlagKind]), name="payment_flag_kind_known"
+            ),
+            # Resolved means: when, by whom and why, all three.
+            models.CheckConstraint(
+                condition=(
+                    Q(resolved_at__isnull=True, resolved_by__isnull=True, resolution_note="")
+                    | (Q(resolved_at__isnull=False, resolved_by__isnull=False) & ~Q(resolution_note=""))
+                ),
+                name="payment_flag_resolution_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["payment", "kind"], name="payment_flag_open", condition=Q(resolved_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.payment_id or self.notification_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class DailyReconciliation(models.Model):
+    """The last comparison of one WIB day's payments with the gateway (re-running replaces it).
+
+    `totals`: count and sum per channel and status at the time of the run; `differences`: payments whose
+    status or amount differs from the gateway's (at most `MAX_STORED_DIFFERENCES`, `difference_count`
+    counts all); `unchecked_count`: payments the gateway could not be asked about.
+    """
+
+    MAX_STORED_DIFFERENCES = 1000
+
+    day = models.DateField(_("tanggal (WIB)"), unique=True)
+    started_at = models.DateTimeField(_("mulai"))
+    finished_at = models.DateTimeField(_("selesai"))
+    payment_count = models.PositiveIntegerField(_("jumlah pembayaran"))
+    checked_count = models.PositiveIntegerField(_("diperiksa ke gateway"))
+    unchecked_count = models.PositiveIntegerField(_("gagal diperiksa"))
+    difference_count = models.PositiveIntegerField(_("jumlah selisih"))
+    totals = models.JSONField(default=list)
+    differences = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("rekonsiliasi harian")
+        verbose_name_plural = _("rekonsiliasi harian")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.difference_count}"
 
 
 def _receipt_storage() -> Storage:

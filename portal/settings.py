@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_structlog",
+    "unfold.contrib.simple_history",  # unfold's history templates; before simple_history
     "simple_history",
     "portal",
     "participants",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change: history rows written during a request record the signed-in user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -408,6 +411,10 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {
         "task": "contributions.tasks.reconcile_payments",
         "schedule": crontab(minute="*/30"),
+    },
+    "payments-reconcile-daily": {
+        "task": "contributions.tasks.reconcile_day",
+        "schedule": crontab(minute=45, hour=0),  # yesterday's payments, 00:45 WIB
     },
     "bpu-deactivate-unpaid": {
         "task": "contributions.tasks.deactivate_unpaid_members",

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from participants.rates.models import DevelopmentRate, Rate
+from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
 
 
 class MissingRate(LookupError):
@@ -41,3 +41,20 @@ def rate_table_on(on: dt.date) -> RateTable:
 
 def development_rate_for(year: int) -> DevelopmentRate | None:
     return DevelopmentRate.objects.filter(year=year).first()
+
+
+def public_holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
+    """Indonesian public holidays from `start` to `end` inclusive: the `holidays` library's calendar
+    (Idul Fitri and other lunar dates included) corrected by `HolidayOverride` rows. One query."""
+    import holidays
+
+    if end < start:
+        return frozenset()
+    days = {d for d in holidays.Indonesia(years=range(start.year, end.year + 1)) if start <= d <= end}
+    overrides = HolidayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_holiday")
+    for day, is_holiday in overrides:
+        if is_holiday:
+            days.add(day)
+        else:
+            days.discard(day)
+    return frozenset(days)

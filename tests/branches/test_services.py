@@ -260,3 +260,20 @@ def test_a_past_unhandled_booking_does_not_block_the_next_one(service: Any) -> N
     old.refresh_from_db()
     assert old.status == BookingStatus.EXPIRED
     assert new.status == BookingStatus.BOOKED
+
+
+def test_administrators_cuti_bersama_closes_the_branch(service: Any) -> None:
+    """A HolidayOverride (cuti bersama the library does not know) closes every branch that day."""
+    from django.core.cache import cache
+
+    from participants.rates.models import HolidayOverride
+
+    wednesday = MONDAY + dt.timedelta(days=2)
+    HolidayOverride.objects.create(date=wednesday, is_holiday=True, note="Cuti bersama")
+    cache.clear()
+    with pytest.raises(BookingError) as exc:
+        booking_create(user=UserFactory(), branch_service_id=service.pk, starts_at=at(wednesday, 8), now=NOW)
+    assert exc.value.code == "closed"
+    from branches.selectors import free_slots
+
+    assert wednesday not in [d.day for d in free_slots(branch_service=service, now=NOW)]
