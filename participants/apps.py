@@ -8,4 +8,4 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         # The rate tables' admin lives next to their models (participants/rates/).
-        from participants.rates import admin  # noqa: F401
+        from participants.rates import admin, signals  # noqa: F401

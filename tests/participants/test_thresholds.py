@@ -248,3 +248,25 @@ def test_past_holiday_override_is_refused(people: dict[str, Any]) -> None:
     response = client.post("/admin/participants/holidayoverride/add/", {"date": "2026-03-01", "note": "x"})
     assert "Tanggal harus setelah hari ini." in response.content.decode()
     assert HolidayOverride.objects.count() == 1
+
+
+def test_holiday_overrides_are_cached_and_dropped_on_change(django_assert_num_queries: Any) -> None:
+    aug = (dt.date(2026, 8, 1), dt.date(2026, 8, 31))
+    override = HolidayOverride.objects.create(date=dt.date(2026, 8, 18), is_holiday=True, note="cuti")
+    with django_assert_num_queries(1):
+        assert dt.date(2026, 8, 18) in public_holidays_between(*aug)
+    with django_assert_num_queries(0):
+        assert dt.date(2026, 8, 18) in public_holidays_between(*aug)
+    override.delete()
+    assert dt.date(2026, 8, 18) not in public_holidays_between(*aug)
+
+
+def test_holiday_overrides_are_read_from_the_database_when_the_cache_is_down(settings: Any) -> None:
+    HolidayOverride.objects.create(date=dt.date(2026, 8, 18), is_holiday=True, note="cuti")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    assert dt.date(2026, 8, 18) in public_holidays_between(dt.date(2026, 8, 1), dt.date(2026, 8, 31))
