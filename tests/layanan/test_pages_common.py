@@ -1,4 +1,5 @@
-"""Pinned SQL query counts of the new participant pages, independent of how much history there is."""
+"""Every new participant page: pinned SQL query counts (independent of history length), full page and htmx
+fragment, anonymous sent to login."""
 
 from __future__ import annotations
 
@@ -44,3 +45,37 @@ def test_page_query_budget(name: str, history_months: int, django_assert_max_num
         client.get(url)  # warm caches (rate table, content types)
         with django_assert_max_num_queries(BUDGETS[name]):
             assert client.get(url).status_code == 200
+
+
+FRAGMENTS = {
+    "layanan:index": '<ul id="services"',
+    "layanan:jht_simulation": '<section id="result"',
+    "layanan:merge": '<section id="merge"',
+    "layanan:corrections": '<section id="corrections"',
+    "layanan:card": '<section id="card"',
+    "layanan:complaints": '<section id="complaints"',
+    "branches:list": '<section id="bookings"',
+}
+
+
+@pytest.mark.parametrize("name", list(FRAGMENTS))
+def test_pages_full_and_as_htmx_fragment(name: str) -> None:
+    _, new = person_with_two_kpjs()
+    full = logged_in(new.user).get(reverse(name))
+    assert full.status_code == 200
+    assert "<html" in full.content.decode()
+    fragment = logged_in(new.user, **{"HX-Request": "true"}).get(reverse(name))
+    text = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert "<html" not in text
+    assert text.lstrip().startswith(FRAGMENTS[name])
+    assert "HX-Request" in fragment["Vary"]
+
+
+@pytest.mark.parametrize("name", [*FRAGMENTS, "branches:new"])
+def test_anonymous_is_sent_to_login(name: str) -> None:
+    from django.test import Client
+
+    response = Client().get(reverse(name))
+    assert response.status_code == 302
+    assert "/akun/login/" in response["Location"]
