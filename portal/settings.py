@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "contributions",
     "claims",
     "backoffice",
+    "branches",
+    "layanan",
 ]
 
 MIDDLEWARE = [
@@ -425,6 +427,10 @@ CELERY_BEAT_SCHEDULE = {
     "bpu-purge-pending-registrations": {
         "task": "contributions.tasks.purge_pending_registrations",
         "schedule": crontab(minute=40, hour=3),
+    },
+    "booking-reminders-daily": {
+        "task": "branches.tasks.send_booking_reminders",
+        "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
 }
 
