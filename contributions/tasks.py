@@ -154,3 +154,23 @@ def send_due_reminder(participant_id: int, period: str) -> bool:
     send_mail(subject, body, None, [participant.email])
     DueReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
     return True
+
+
+@idempotent_task()
+def reconcile_day(day: str | None = None) -> int:
+    """Compare a WIB day's payments with the gateway and store the result (default: yesterday).
+    Replaces the day's earlier run; returns the number of differences."""
+    from contributions.reconciliation import reconciliation_run
+
+    on = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
+    return reconciliation_run(day=on).difference_count
+
+
+@idempotent_task()
+def purge_pending_registrations() -> int:
+    """Delete BPU registrations whose code ended more than a day ago (they hold personal data)."""
+    from contributions.registration import pending_registration_purge
+
+    deleted = pending_registration_purge()
+    log.info("registration.pending_purged", count=deleted)
+    return deleted

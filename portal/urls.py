@@ -20,7 +20,10 @@ urlpatterns = [
     path("peserta/", include("participants.urls")),
     path("klaim/", include("claims.urls")),
     path("payments/", include("contributions.urls")),
+    path("layanan/", include("layanan.urls")),
+    path("layanan/antrian/", include("branches.urls")),
     path("simulasi/", simulate, name="simulate"),
+    path("daftar/", include("contributions.registration_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through allauth (password + TOTP), never through the admin's own password form.
     path(f"{settings.ADMIN_URL}login/", admin_login, name="backoffice_admin_login"),

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('claims', '0003_claim_history_and_review_permissions'),
-        ('participants', '0005_participant_history'),
+        ('claims', '0004_claim_history_and_review_permissions'),
+        ('participants', '0006_participant_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

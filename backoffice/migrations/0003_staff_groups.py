@@ -69,9 +69,9 @@ def load(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("backoffice", "0002_access_log_append_only"),
-        ("claims", "0003_claim_history_and_review_permissions"),
-        ("participants", "0005_participant_history"),
-        ("contributions", "0002_pmi_jakon_rates"),
+        ("claims", "0005_claim_branch"),
+        ("participants", "0006_participant_history"),
+        ("contributions", "0005_bpu_registration_and_declarations"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

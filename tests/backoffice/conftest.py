@@ -18,9 +18,11 @@ from tests.factories import BranchFactory, StaffFactory
 TOTP_SECRET = "MRSW23ZNOBSXI5LHMFZS22TLOQWTAMJB"
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()  # allauth rate limits and used TOTP codes live in the cache
+@pytest.fixture
+def clean_cache() -> Iterator[None]:
+    """For the login tests only: allauth's rate limits and used TOTP codes live in the cache. Not
+    autouse: clearing the shared cache under other workers' feet would change their query counts."""
+    cache.clear()
     yield
     cache.clear()
 

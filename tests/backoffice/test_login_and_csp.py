@@ -13,7 +13,7 @@ from django.test import Client
 from tests.backoffice.conftest import TOTP_SECRET, make_staff, staff_client
 from tests.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_cache")]
 
 LOGIN_URL = "/akun/login/"
 

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0002_second_approval_threshold'),
-        ('participants', '0005_participant_history'),
+        ('claims', '0003_claim_letter'),
+        ('participants', '0006_participant_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

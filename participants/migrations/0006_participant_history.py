@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_statements_and_cards'),
+        ('participants', '0005_rate_history_holiday_overrides'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0003_claim_history_and_review_permissions'),
-        ('participants', '0005_participant_history'),
+        ('claims', '0004_claim_history_and_review_permissions'),
+        ('participants', '0006_participant_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
