@@ -29,6 +29,43 @@ def _collected_static_files() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _uses_database(request: pytest.FixtureRequest) -> bool:
+    names = set(request.fixturenames)
+    return request.node.get_closest_marker("django_db") is not None or bool(
+        names & {"db", "transactional_db", "live_server"}
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Rows the data migrations load (rate tables, claim figures, staff groups) for every database test.
+
+    A transactional test (live server, threads) ends by flushing every table, data-migration rows
+    included, and pytest does not always run those tests last; reload what is missing before each test.
+    """
+    if not _uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")  # database access as the test itself asked for it
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from participants.models import Rate
+
+    def load(module: str) -> None:
+        importlib.import_module(module).load(apps, None)
+
+    if not Rate.objects.filter(program="JHT").exists():
+        load("participants.migrations.0002_rates_and_development")
+    if not Rate.objects.filter(program="KLAIM", component="second_approval_threshold").exists():
+        load("claims.migrations.0002_second_approval_threshold")
+    if not Rate.objects.filter(segment="JAKON").exists():
+        load("contributions.migrations.0002_pmi_jakon_rates")
+    if not Group.objects.filter(name="reviewer").exists():
+        load("backoffice.migrations.0003_staff_groups")
+
+
 @pytest.fixture(autouse=True)
 def _no_cached_holiday_overrides() -> None:
     """A test's rows roll back but a cache entry would outlive them: start every test without it."""
