@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimHistory
 from claims.models import ClaimStatus as S
+from notifications import events as notification_events
 from participants.models import User
 
 
@@ -113,6 +114,7 @@ def _schedule_side_effects(claim: Claim, to_status: str) -> None:
         tasks.verify_claim.delay_on_commit(claim.pk)
     elif to_status == S.PAYING:
         tasks.pay_claim.delay_on_commit(claim.pk)
+    notification_events.claim_transition(claim=claim, to_status=to_status)
 
 
 def claim_transition(
