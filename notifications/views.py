@@ -14,6 +14,7 @@ from notifications.phones import normalize_msisdn
 from notifications.services import preferences_for_user, preferences_update
 from participants.selectors import participants_of_user
 from portal.htmx import render_page_or_partial
+from portal.masking import mask_personal_numbers
 
 
 @login_required
@@ -26,7 +27,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Pilihan notifikasi Anda sudah disimpan."))
         if not getattr(request, "htmx", False):
             return redirect("notifications:preferences")
-    phones = sorted({p.phone for p in participants_of_user(user=user) if normalize_msisdn(p.phone)})  # type: ignore[arg-type]
+    phones = sorted(
+        {mask_personal_numbers(p.phone) for p in participants_of_user(user=user) if normalize_msisdn(p.phone)}  # type: ignore[arg-type]
+    )
     return render_page_or_partial(
         request,
         "notifications/preferences.html",
