@@ -336,6 +336,11 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 # Activation: 6-digit code by email, valid ACTIVATION_CODE_TTL seconds, void after 5 wrong codes.
 ACTIVATION_CODE_TTL = 10 * 60
 ACTIVATION_CODE_MAX_ATTEMPTS = 5
+# A new code (same or other channel) may be asked after the cool-down, at most ACTIVATION_MAX_SENDS
+# codes per activation; SMS codes per phone number per hour are capped too.
+ACTIVATION_RESEND_COOLDOWN = env.int("ACTIVATION_RESEND_COOLDOWN", default=60)
+ACTIVATION_MAX_SENDS = env.int("ACTIVATION_MAX_SENDS", default=5)
+ACTIVATION_RATE_PER_PHONE = env.int("ACTIVATION_RATE_PER_PHONE", default=5)
 # Activation starts (right or wrong) allowed per hour, per client IP and per KPJ.
 ACTIVATION_RATE_PER_IP = env.int("ACTIVATION_RATE_PER_IP", default=20)
 ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)

@@ -173,7 +173,7 @@ def test_email_change_notifies_old_and_new_address() -> None:
     from allauth.account.models import EmailAddress
     from allauth.account.signals import email_changed
 
-    user = UserFactory(email="lama@contoh.id")
+    user: Any = UserFactory(email="lama@contoh.id")
     old = EmailAddress.objects.create(user=user, email="lama@contoh.id", verified=True, primary=True)
     new = EmailAddress.objects.create(user=user, email="baru@contoh.id", verified=True, primary=False)
     user.email = "baru@contoh.id"
