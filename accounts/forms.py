@@ -82,7 +82,6 @@ class ActivationForm(_NoColonLabels, forms.Form):
         choices=CODE_CHANNELS,
         initial="email",
         required=False,
-        widget=forms.RadioSelect,
         help_text=_("SMS dikirim ke nomor HP yang tercatat untuk KPJ Anda."),
     )
     password1 = forms.CharField(
