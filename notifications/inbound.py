@@ -88,32 +88,36 @@ def inbound_sms_handle(*, message_id: str, sender: str, text: str) -> InboundRes
     message id. The caller applies the per-sender rate limit before calling."""
     command = parse_command(text)
     command_name = type(command).__name__.lower()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                inbound = InboundSms.objects.create(
-                    message_id=message_id,
-                    sender=sender,
-                    text_masked=mask_personal_numbers(text)[:320],
-                    command=command_name[:10],
-                    outcome=InboundOutcome.HELP,
-                )
-        except IntegrityError:
-            log.info("sms.inbound_duplicate", sender=mask_personal_numbers(sender))
-            return InboundResult(outcome="duplicate")
-        if isinstance(command, Register):
-            outcome, context = _register(sender, command)
-        elif isinstance(command, Balance):
-            outcome, context = _balance(sender, command)
-        else:
-            outcome, context = InboundOutcome.HELP, {"kind": "help"}
-        ids = notify(
-            event="sms_reply",
-            event_key=f"sms_reply:{message_id}",
-            context=context,
-            phone=sender,
-        )
-        InboundSms.objects.filter(pk=inbound.pk).update(outcome=outcome, reply_id=ids[0] if ids else None)
+    # One transaction, no savepoints: the effect, the reply and the message row commit together. The
+    # message row goes in last; a duplicate (sequential or concurrent, which waits on the unique index)
+    # fails there and rolls everything back, its reply included.
+    try:
+        with transaction.atomic():
+            if isinstance(command, Register):
+                outcome, context = _register(sender, command)
+            elif isinstance(command, Balance):
+                outcome, context = _balance(sender, command)
+            else:
+                outcome, context = InboundOutcome.HELP, {"kind": "help"}
+            ids = notify(
+                event="sms_reply",
+                event_key=f"sms_reply:{message_id}",
+                context=context,
+                phone=sender,
+            )
+            InboundSms.objects.create(
+                message_id=message_id,
+                sender=sender,
+                text_masked=mask_personal_numbers(text)[:320],
+                command=command_name[:10],
+                outcome=outcome,
+                reply_id=ids[0] if ids else None,
+            )
+    except IntegrityError:
+        if not InboundSms.objects.filter(message_id=message_id).exists():
+            raise
+        log.info("sms.inbound_duplicate", sender=mask_personal_numbers(sender))
+        return InboundResult(outcome="duplicate")
     log.info("sms.inbound", sender=mask_personal_numbers(sender), command=command_name, outcome=str(outcome))
     return InboundResult(outcome=str(outcome), reply_ids=tuple(ids))
 

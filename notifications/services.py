@@ -224,7 +224,7 @@ def notify(
         language=language,
         sensitive=sensitive,
     )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's transaction: no savepoint round trips
         ids = outbox_insert(rows)
         for pk in ids:
             send_outbox.delay_on_commit(pk)

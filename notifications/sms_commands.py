@@ -53,7 +53,7 @@ Command = Register | Balance | Help
 
 def normalize_name(value: str) -> str:
     """`  budi   santoso ` and `BUDI SANTOSO` compare equal."""
-    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", value).upper().casefold().split())
 
 
 def parse_command(text: str) -> Command:

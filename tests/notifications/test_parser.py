@@ -19,7 +19,10 @@ from notifications.sms_commands import (
 digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
 kpjs = st.text(alphabet="0123456789", min_size=11, max_size=11)
 niks = st.text(alphabet="0123456789", min_size=16, max_size=16)
-words = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=12)
+# Names as written in Indonesia: Latin script, accented letters included.
+words = st.text(
+    alphabet=st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x24F), min_size=1, max_size=12
+)
 names = st.lists(words, min_size=1, max_size=4).map(" ".join)
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31))
 emails = st.one_of(st.just(""), st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(id|com)", fullmatch=True))
