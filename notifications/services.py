@@ -20,6 +20,7 @@ import structlog
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -179,15 +180,31 @@ def build_rows(
 
 def outbox_insert(rows: Sequence[Outbox]) -> list[int]:
     """Insert rows, skipping those whose idempotency key exists; returns ids of the still-queued rows
-    (new ones, or old ones never sent) so the caller can enqueue them. One INSERT and one SELECT."""
+    (new ones, or old ones never sent) so the caller can enqueue them.
+
+    One `INSERT … ON CONFLICT DO NOTHING RETURNING id` per 1000 rows; only when some keys already
+    existed, one more SELECT for those of them still queued.
+    """
     if not rows:
         return []
-    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return list(
-        Outbox.objects.filter(
-            idempotency_key__in=[r.idempotency_key for r in rows], status=OutboxStatus.QUEUED
-        ).values_list("pk", flat=True)
-    )
+    fields = [f for f in Outbox._meta.concrete_fields if not f.primary_key]
+    ids: list[int] = []
+    for start in range(0, len(rows), 1000):
+        batch = list(rows[start : start + 1000])
+        # Django's bulk_create does not return ids with ignore_conflicts; its insert does.
+        returned = Outbox.objects._insert(  # type: ignore[attr-defined]
+            batch, fields=fields, returning_fields=[Outbox._meta.pk], on_conflict=OnConflict.IGNORE
+        )
+        ids += [row[0] for row in returned]
+    if len(ids) < len(rows):
+        ids += list(
+            Outbox.objects.filter(
+                idempotency_key__in=[r.idempotency_key for r in rows], status=OutboxStatus.QUEUED
+            )
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+    return ids
 
 
 def notify(
