@@ -306,6 +306,58 @@ def _fail(row: Outbox, error: str) -> str:
     return FAILED
 
 
+def outbox_deliver_batch(*, outbox_ids: Sequence[int]) -> tuple[int, list[int]]:
+    """Send a chunk of queued messages (the fan-out path): one locking SELECT for the chunk (rows
+    another worker holds are skipped), one email connection, one bulk UPDATE. Same guarantees as
+    `outbox_deliver` per row. Returns (sent, ids that failed temporarily and should be retried)."""
+    from django.core.mail import mailers
+
+    sent, retry = 0, []
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(outbox_ids), status=OutboxStatus.QUEUED)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0, []
+        sms = get_sms_sender() if any(r.channel == Channel.SMS for r in rows) else None
+        mailer = mailers.default
+        with mailer:
+            for row in rows:
+                row.attempts += 1
+                row.updated_at = now  # bulk_update does not touch auto_now fields
+                try:
+                    if row.channel == Channel.EMAIL:
+                        message = EmailMessage(
+                            row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient]
+                        )
+                        mailer.send_messages([message])
+                        row.provider_id = ""
+                    else:
+                        assert sms is not None
+                        row.provider_id = sms.send(
+                            to=row.recipient, text=row.body, reference=row.idempotency_key
+                        ).provider_id
+                except SmsPermanentError as exc:
+                    row.status, row.last_error = OutboxStatus.FAILED, mask_personal_numbers(str(exc))[:255]
+                    continue
+                except (SmsTemporaryError, ConnectionError, TimeoutError, OSError) as exc:
+                    row.last_error = mask_personal_numbers(f"{type(exc).__name__}: {exc}")[:255]
+                    retry.append(row.pk)
+                    continue
+                row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, ""
+                if row.sensitive:
+                    row.body = "[disembunyikan setelah terkirim]"
+                sent += 1
+        Outbox.objects.bulk_update(
+            rows, ["attempts", "status", "provider_id", "sent_at", "last_error", "body", "updated_at"]
+        )
+    log.info("notification.batch_sent", sent=sent, retry=len(retry), size=len(rows))
+    return sent, retry
+
+
 def outbox_deliver_queued(*, limit: int = 1000) -> int:
     """Send every queued message now, in this process (development helper and tests). Returns how many
     were sent."""

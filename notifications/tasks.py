@@ -31,17 +31,13 @@ def send_outbox(self: Any, outbox_id: int) -> str:
 
 @idempotent_task()
 def send_outbox_batch(outbox_ids: list[int]) -> int:
-    """Fan-out: deliver a chunk of messages in one task; a message that needs a retry gets its own
-    `send_outbox` task with backoff. Returns how many were sent."""
-    from notifications.services import RETRY, SENT, outbox_deliver
+    """Fan-out: deliver a chunk of messages in one task (one lock query, one bulk update); a message
+    that failed temporarily gets its own `send_outbox` task with backoff. Returns how many were sent."""
+    from notifications.services import outbox_deliver_batch
 
-    sent = 0
-    for pk in outbox_ids:
-        outcome = outbox_deliver(outbox_id=pk)
-        if outcome == SENT:
-            sent += 1
-        elif outcome == RETRY:
-            send_outbox.apply_async((pk,), countdown=_backoff(0))
+    sent, retry = outbox_deliver_batch(outbox_ids=outbox_ids)
+    for pk in retry:
+        send_outbox.apply_async((pk,), countdown=_backoff(0))
     return sent
 
 
@@ -53,3 +49,25 @@ def send_due_reminders_for(period: str) -> int:
     from notifications.events import due_reminders_fan_out
 
     return due_reminders_fan_out(period=dt.date.fromisoformat(period))
+
+
+@idempotent_task()
+def send_stale_outbox(minutes: int = 15) -> int:
+    """Safety net: re-enqueue messages still queued `minutes` after their last change (a worker lost
+    between commit and enqueue, a purged queue). Retrying rows are touched at every attempt and the
+    longest backoff is 10 minutes, so they are not picked up twice. Returns how many were enqueued."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.models import Outbox, OutboxStatus
+
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    ids = list(
+        Outbox.objects.filter(status=OutboxStatus.QUEUED, updated_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50_000]
+    )
+    for start in range(0, len(ids), 500):
+        send_outbox_batch.delay(ids[start : start + 500])
+    return len(ids)

@@ -448,6 +448,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contributions.tasks.send_due_reminders",  # queues notifications (notifications.events)
         "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
     },
+    "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
 }
 
 # --- Logging --------------------------------------------------------------------------------------

@@ -449,3 +449,67 @@ def test_dev_sms_page_sends_an_inbound_message(db: None, settings: Any) -> None:
     page = client.get("/_dev/sms/").content.decode()
     assert "Format salah." in page
     assert Outbox.objects.get().recipient == "6281311112222"
+
+
+def test_stale_queued_messages_are_enqueued_again(db: None, monkeypatch: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications import tasks
+
+    stale, fresh = queue_sms(key="stale"), queue_sms(key="fresh")
+    sent = queue_sms(key="sent")
+    outbox_deliver(outbox_id=sent.pk)
+    Outbox.objects.filter(pk__in=[stale.pk, sent.pk]).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+    batches: list[list[int]] = []
+    monkeypatch.setattr(tasks.send_outbox_batch, "delay", batches.append)
+    assert tasks.send_stale_outbox() == 1
+    assert batches == [[stale.pk]]
+    assert fresh.pk not in batches[0]
+
+
+def test_batch_sends_each_once_and_hands_back_temporary_failures(db: None, monkeypatch: Any) -> None:
+    from notifications import tasks
+
+    participant = ParticipantFactory(email="batch@contoh.id")
+    email_ids = notify(
+        event="membership_nonaktif",
+        event_key="b1",
+        context={"name": "A", "kpj": participant.kpj, "since": None, "reason": "x"},
+        participant=participant,
+    )
+    ok_sms, bad_sms = queue_sms(key="b2"), queue_sms(phone="081399998888", key="b3")
+
+    class _Picky:
+        name = "picky"
+
+        def send(self, *, to: str, text: str, reference: str) -> SmsResult:
+            if to == "6281399998888":
+                raise SmsTemporaryError("busy")
+            return SmsResult(provider_id=f"ok-{to}")
+
+    monkeypatch.setattr(services, "get_sms_sender", lambda: _Picky())
+    retried: list[Any] = []
+    monkeypatch.setattr(
+        tasks.send_outbox, "apply_async", lambda args, countdown: retried.append((args, countdown))
+    )
+    ids = [*email_ids, ok_sms.pk, bad_sms.pk]
+    assert tasks.send_outbox_batch(ids) == 2
+    assert tasks.send_outbox_batch(ids) == 0  # redelivered: nothing sent twice
+    assert retried == [((bad_sms.pk,), 30)] * 2  # still queued, so the redelivered batch tried it again
+    assert len(mail.outbox) == 1
+    rows = {r.pk: r for r in Outbox.objects.all()}
+    assert (rows[ok_sms.pk].status, rows[ok_sms.pk].provider_id, rows[ok_sms.pk].attempts) == (
+        "sent",
+        "ok-6281311112222",
+        1,
+    )
+    assert (rows[bad_sms.pk].status, rows[bad_sms.pk].attempts, rows[bad_sms.pk].last_error) == (
+        "queued",
+        2,
+        "SmsTemporaryError: busy",
+    )
+    assert rows[email_ids[0]].status == "sent"
