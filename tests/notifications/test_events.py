@@ -187,3 +187,21 @@ def test_email_change_notifies_old_and_new_address() -> None:
         "baru@contoh.id",
         "lama@contoh.id",
     ]
+
+
+@pytest.mark.django_db
+def test_statement_ready_notifies_the_requester() -> None:
+    from notifications import events
+    from participants.statements.models import Statement
+    from tests.factories import ParticipantFactory
+
+    user = UserFactory()
+    participant = ParticipantFactory(user=user)
+    statement = Statement.objects.create(
+        participant=participant, year=2025, document_number="RSJHT-TEST-1", requested_by=user
+    )
+    assert len(events.statement_ready(statement=statement)) == 1
+    assert events.statement_ready(statement=statement) == [Outbox.objects.get().pk]  # same row, still queued
+    row = Outbox.objects.get()
+    assert (row.event, row.recipient) == ("statement_ready", participant.email.lower())
+    assert "Rincian saldo JHT tahun 2025" in row.body
