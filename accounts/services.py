@@ -15,7 +15,9 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import PendingActivation
@@ -39,6 +41,14 @@ class ActivationError(Exception):
 def _code_hash(*, activation_id: uuid.UUID, code: str) -> str:
     key = f"accounts.activation:{settings.SECRET_KEY}".encode()
     return hmac.new(key, f"{activation_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _send(*, template: str, email: str, context: dict[str, object]) -> None:
+    """Mail `templates/accounts/email/<template>_subject.txt` / `_message.txt` now (BPU registration's
+    codes through accounts.codes; activation codes go through the notification outbox instead)."""
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{template}_message.txt", context)
+    send_mail(subject, body, None, [email])
 
 
 _HOUR = 60 * 60

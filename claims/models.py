@@ -308,3 +308,33 @@ class ClaimPayout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.outcome}"
+
+
+class LetterKind(models.TextChoices):
+    PAID = "paid", _("Surat keputusan dan bukti pembayaran klaim")
+    REJECTED = "rejected", _("Surat keputusan penolakan klaim")
+
+
+def claim_letter_path(instance: ClaimLetter, filename: str) -> str:
+    return f"claims/letters/{instance.claim.public_id}/{instance.kind}.pdf"
+
+
+class ClaimLetter(models.Model):
+    """The decision letter of a finished claim (paid: with the payment details; rejected: with the reason
+    and the fix). A snapshot taken in the transition's transaction; the PDF is rendered once by a task."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=10, choices=LetterKind.choices)
+    number = models.CharField(_("nomor surat"), max_length=40, unique=True)
+    snapshot = models.JSONField()
+    pdf = models.FileField(storage=get_private_storage, upload_to=claim_letter_path, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("surat keputusan klaim")
+        verbose_name_plural = _("surat keputusan klaim")
+        constraints = [models.UniqueConstraint(fields=["claim", "kind"], name="claim_letter_once_per_kind")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,8 +1,10 @@
 """Service level: a claim is paid within 5 working days of the day its file became complete and correct.
 
-Working days skip Saturdays, Sundays and Indonesian public holidays as the `holidays` library knows them
-(`holidays.Indonesia`, Idul Fitri and other lunar dates included). Counting starts the day after the file
-became complete: complete on a Monday → due the next Monday.
+Working days skip Saturdays, Sundays and Indonesian public holidays: the `holidays` library's calendar
+(`holidays.Indonesia`, Idul Fitri and other lunar dates included) corrected by the administrators'
+`HolidayOverride` rows (cuti bersama, moved holidays), read through
+`participants.rates.selectors.public_holidays_between`. Counting starts the day after the file became
+complete: complete on a Monday → due the next Monday.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import holidays
 from django.utils import timezone
+
+from participants.rates.selectors import public_holidays_between
 
 if TYPE_CHECKING:
     from claims.models import Claim
@@ -19,17 +22,27 @@ if TYPE_CHECKING:
 SERVICE_LEVEL_WORKING_DAYS = 5
 
 
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in holidays.Indonesia(years=day.year)
+def is_working_day(day: dt.date, *, public_holidays: frozenset[dt.date] | None = None) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if public_holidays is None:
+        public_holidays = public_holidays_between(day, day)
+    return day not in public_holidays
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The `days`-th working day after `start` (start itself not counted)."""
+    """The `days`-th working day after `start` (start itself not counted). One query per window of
+    calendar days read (normally one)."""
     current = start
     remaining = days
+    window_end = start
+    known: frozenset[dt.date] = frozenset()
     while remaining > 0:
         current += dt.timedelta(days=1)
-        if is_working_day(current):
+        if current > window_end:
+            window_end = current + dt.timedelta(days=2 * days + 30)
+            known = public_holidays_between(current, window_end)
+        if is_working_day(current, public_holidays=known):
             remaining -= 1
     return current
 

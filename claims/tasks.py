@@ -20,3 +20,11 @@ def pay_claim(claim_id: int) -> str:
     from claims.payout.services import claim_pay
 
     return claim_pay(claim_id=claim_id)
+
+
+@idempotent_task()
+def render_claim_letter(letter_id: int) -> bool:
+    """Render a decision letter's PDF once (queue `pdf`)."""
+    from claims.letters import claim_letter_render
+
+    return claim_letter_render(letter_id=letter_id)

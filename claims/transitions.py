@@ -114,6 +114,12 @@ def _schedule_side_effects(claim: Claim, to_status: str) -> None:
         tasks.verify_claim.delay_on_commit(claim.pk)
     elif to_status == S.PAYING:
         tasks.pay_claim.delay_on_commit(claim.pk)
+    elif to_status in (S.PAID, S.REJECTED):
+        from claims.letters import claim_letter_create
+
+        letter = claim_letter_create(claim=claim)
+        if letter is not None:
+            tasks.render_claim_letter.delay_on_commit(letter.pk)
     notification_events.claim_transition(claim=claim, to_status=to_status)
 
 

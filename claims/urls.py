@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:claim_id>/dokumen/", views.step_documents, name="step_documents"),
     path("<uuid:claim_id>/rekening/", views.step_bank, name="step_bank"),
     path("<uuid:claim_id>/periksa/", views.step_review, name="step_review"),
+    path("<uuid:claim_id>/batal/", views.claim_cancel_view, name="cancel"),
+    path("<uuid:claim_id>/surat/", views.letter_download, name="letter_download"),
     path(
         "<uuid:claim_id>/dokumen/<uuid:document_id>/unduh/",
         views.document_download,

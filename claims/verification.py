@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.eligibility import Eligibility, PersonFacts, evaluate
-from claims.models import OPEN_STATUSES, CheckResult, Claim, ClaimCheck, ClaimStatus, DocumentType
+from claims.models import CheckResult, Claim, ClaimCheck, ClaimStatus, DocumentType
 from claims.selectors import claim_facts_for_person, claim_get_for_participant
 from claims.service_level import due_date_for
 from claims.transitions import IllegalTransition, claim_transition
@@ -184,9 +184,9 @@ def _check_npwp(claim: Claim, result: Eligibility, threshold_idr: int) -> CheckO
     )
 
 
-def _check_open_claim(claim: Claim) -> CheckOutcome:
-    other = Claim.objects.filter(nik_index=claim.nik_index, status__in=OPEN_STATUSES).exclude(pk=claim.pk)
-    if other.exists():
+def _check_open_claim(has_other_open_claim: bool) -> CheckOutcome:
+    # From the person's facts (loaded excluding this claim): no query of its own.
+    if has_other_open_claim:
         return CheckOutcome("duplicate_claim", CheckResult.FAIL, _("Ada klaim lain yang masih diproses."))
     return CheckOutcome("duplicate_claim", CheckResult.PASS, _("Tidak ada klaim lain yang sedang diproses."))
 
@@ -225,7 +225,7 @@ def run_checks(claim: Claim, *, facts: PersonFacts | None = None) -> list[CheckO
         _check_eligibility(result),
         _check_documents(claim, result, present),
         _check_npwp(claim, result, facts.rules.npwp_threshold_idr),
-        _check_open_claim(claim),
+        _check_open_claim(facts.has_other_open_claim),
         _check_bank_reuse(claim),
     ]
 

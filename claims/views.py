@@ -38,10 +38,12 @@ from claims.services import (
     EDITABLE,
     ClaimError,
     claim_attach_document,
+    claim_cancel,
     claim_start_draft,
     claim_submit,
     claim_update_draft,
 )
+from claims.transitions import Role, is_allowed
 from claims.verification import run_checks
 from participants.views.access import owned, request_user
 from portal.htmx import is_htmx_fragment_request, render_page_or_partial
@@ -333,8 +335,58 @@ def claim_detail(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
         "rejection": rejection,
         "revision_items": revision_items,
         "editable": claim.status in EDITABLE,
+        "cancellable": _cancellable(claim),
+        "letter": claim.letters.order_by("-created_at").first()
+        if claim.status in FINAL_WITH_LETTER
+        else None,
     }
     return render_page_or_partial(request, "claims/detail.html", "status", context)
+
+
+FINAL_WITH_LETTER = frozenset({ClaimStatus.PAID, ClaimStatus.REJECTED})
+
+
+def _cancellable(claim: Claim) -> bool:
+    return is_allowed(claim.status, ClaimStatus.CANCELLED, Role.CLAIMANT)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_cancel_view(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
+    """Withdraw a claim (before staff review): a confirmation page, then the service on POST."""
+    claim = _own_claim(request, claim_id)
+    detail = reverse("claims:detail", kwargs={"claim_id": claim.public_id})
+    if not _cancellable(claim):
+        messages.error(request, _("Klaim ini sudah diperiksa petugas dan tidak dapat dibatalkan lagi."))
+        return redirect(detail)
+    if request.method == "POST":
+        try:
+            claim_cancel(user=request_user(request), claim_id=claim.public_id, reason=_("Dibatalkan peserta"))
+        except ClaimError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Klaim Anda telah dibatalkan. Anda dapat mengajukan klaim baru kapan saja.")
+            )
+        return redirect(detail)
+    return TemplateResponse(request, "claims/cancel_confirm.html", {"claim": claim})
+
+
+@login_required
+@require_GET
+def letter_download(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponseBase:
+    """The decision letter PDF of the user's own finished claim; 202 with a waiting page while it renders."""
+    claim = _own_claim(request, claim_id)
+    letter = claim.letters.order_by("-created_at").first()
+    if letter is None:
+        raise Http404
+    if not letter.rendered_at:
+        return TemplateResponse(request, "claims/letter_pending.html", {"claim": claim}, status=202)
+    return private_file_response(
+        storage_name=letter.pdf.name or "",
+        download_name=f"surat-klaim-{letter.number.replace('/', '-')}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required

@@ -4,6 +4,9 @@ Coverage is prospective: it starts at the first unpaid month that is not in the 
 month in WIB counts as not past: iuran is due by its 15th and there is no late fine). Unpaid past months
 are never billed and give no protection. A month is taken when it has a BPU contribution row or is
 held by an active `PaymentMonth` (an open or settled payment).
+
+Each month is priced with the declared income / JHT option in force for that month (see
+`contributions.declarations`) and the rate table in force on its first day.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contributions.models import BpuProfile, PaymentMonth
+from contributions.models import BpuDeclaration, BpuProfile, PaymentMonth
 from participants.models import Category, Contribution, Participant
 from participants.rates.calc import bpu_shares
-from participants.rates.selectors import RateTable, rate_table_on
+from participants.rates.models import Rate
+from participants.rates.selectors import RateTable
 
 ALLOWED_MONTHS = (1, 3, 6, 12)
 _HORIZON_MONTHS = 36  # how far ahead we look for free months
@@ -79,14 +83,15 @@ class Bill:
 def taken_periods(
     participant_id: int, *, start: dt.date, exclude_payment_id: int | None = None
 ) -> set[dt.date]:
-    """Months from `start` on that are paid (contribution row) or held by an active payment month."""
+    """Months from `start` on that are paid (contribution row) or held by an active payment month.
+    One query (a UNION of both tables)."""
     paid = Contribution.objects.filter(
         participant_id=participant_id, employer__isnull=True, period__gte=start
     ).values_list("period", flat=True)
     held = PaymentMonth.objects.filter(participant_id=participant_id, active=True, period__gte=start)
     if exclude_payment_id is not None:
         held = held.exclude(payment_id=exclude_payment_id)
-    return set(paid) | set(held.values_list("period", flat=True))
+    return set(paid.union(held.values_list("period", flat=True)))
 
 
 def free_periods(
@@ -116,12 +121,58 @@ def _validate(participant: Participant, months: int) -> BpuProfile:
         raise BillingError(_("Penghasilan yang dilaporkan belum tercatat.")) from None
 
 
-def _month_shares(profile: BpuProfile, period: dt.date, rates: RateTable) -> BillMonth:
-    income = profile.declared_income_idr
+@dataclass(frozen=True)
+class Declared:
+    income_idr: int
+    with_jht: bool
+
+
+def declared_for_periods(profile: BpuProfile, periods: list[dt.date]) -> dict[dt.date, Declared]:
+    """The declared income and JHT option in force for each month (first days of months).
+
+    For month m: the newest-created `BpuDeclaration` with effective_from <= m. The profile mirrors the
+    newest declaration, so months from its `effective_from` month on need no query (the usual case);
+    earlier months (a change was made after they were billed, then the bill was released, e.g. a
+    cancelled payment) cost one query. A month older than every declaration gets the profile's values.
+    """
+    current = Declared(profile.declared_income_idr, profile.with_jht)
+    since = month_start(profile.effective_from)
+    result = {p: current for p in periods if p >= since}
+    earlier = [p for p in periods if p < since]
+    if earlier:
+        rows = list(
+            BpuDeclaration.objects.filter(
+                participant_id=profile.participant_id, effective_from__lte=max(earlier)
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("effective_from", "declared_income_idr", "with_jht")
+        )
+        for period in earlier:
+            match = next((row for row in rows if row[0] <= period), None)
+            result[period] = Declared(match[1], match[2]) if match else current
+    return result
+
+
+def rate_tables_for(periods: list[dt.date]) -> dict[dt.date, RateTable]:
+    """The rate table in force on each of `periods` (as `rate_table_on` gives), in one query."""
+    rows = list(
+        Rate.objects.filter(effective_from__lte=max(periods))
+        .order_by("effective_from")
+        .values_list("program", "segment", "component", "value", "effective_from")
+    )
+    tables: dict[dt.date, RateTable] = {}
+    for period in periods:
+        values = {(p, s, c): v for p, s, c, v, since in rows if since <= period}  # newest wins (sorted)
+        tables[period] = RateTable(on=period, values=values)
+    return tables
+
+
+def _month_shares(declared: Declared, period: dt.date, rates: RateTable) -> BillMonth:
+    income = declared.income_idr
     low, high = rates.rupiah("JHT", "BPU", "income_min"), rates.rupiah("JHT", "BPU", "income_max")
     if not low <= income <= high:
         raise BillingError(_("Penghasilan yang dilaporkan di luar batas yang berlaku."))
-    shares = bpu_shares(income_idr=income, with_jht=profile.with_jht, rates=rates)
+    shares = bpu_shares(income_idr=income, with_jht=declared.with_jht, rates=rates)
     return BillMonth(
         period=period,
         income_idr=income,
@@ -134,12 +185,16 @@ def _month_shares(profile: BpuProfile, period: dt.date, rates: RateTable) -> Bil
 def bill_preview(*, participant: Participant, months: int, today: dt.date | None = None) -> Bill:
     """The bill a payment for `months` months would carry now. Read-only; raises BillingError.
 
-    Each month uses the rate table in force on its first day, rounded per DOMAIN.md §2.
+    Each month uses the declaration in force for it and the rate table in force on its first day,
+    rounded per DOMAIN.md §2. Two queries (months taken, rates) when the profile is already loaded.
     """
     profile = _validate(participant, months)
     periods = free_periods(participant.pk, start=current_period(today), count=months)
-    first, last = rate_table_on(periods[0]), rate_table_on(periods[-1])
-    # Two queries in the usual case; per-month tables only when the rates change inside the bill.
-    same = first.values == last.values
-    rows = [_month_shares(profile, p, first if same else rate_table_on(p)) for p in periods]
-    return Bill(participant_id=participant.pk, months=tuple(rows), with_jht=profile.with_jht)
+    tables = rate_tables_for(periods)
+    declared = declared_for_periods(profile, periods)
+    rows = [_month_shares(declared[p], p, tables[p]) for p in periods]
+    return Bill(
+        participant_id=participant.pk,
+        months=tuple(rows),
+        with_jht=any(declared[p].with_jht for p in periods),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -34,6 +35,9 @@ _WHOLE_RUPIAH = {
 }
 
 
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+
+
 class RupiahField(forms.IntegerField):
     """Whole rupiah. Accepts "3.500.000" and "Rp3.500.000" as typed by people; no cents."""
 
@@ -44,7 +48,11 @@ class RupiahField(forms.IntegerField):
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
-            value = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(".", "")
+            value = value.strip().removeprefix("Rp").removeprefix("rp").strip()
+            # Dots only as thousands separators ("3.500.000"): "1000000.5" or "1.000,50" are not whole rupiah.
+            if "." in value and not _GROUPED.fullmatch(value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = value.replace(".", "")
         return super().to_python(value)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:

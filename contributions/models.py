@@ -15,10 +15,29 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class WorkType(models.TextChoices):
+    """Jenis pekerjaan of a BPU participant (what they told us at registration)."""
+
+    OJOL = "ojol", _("Pengemudi ojek / taksi online")
+    DRIVER = "driver", _("Sopir / kurir")
+    TRADER = "trader", _("Pedagang / pemilik usaha kecil")
+    FARMER = "farmer", _("Petani / peternak")
+    FISHER = "fisher", _("Nelayan")
+    LABOURER = "labourer", _("Buruh harian lepas / tukang")
+    DOMESTIC = "domestic", _("Pekerja rumah tangga")
+    FREELANCER = "freelancer", _("Pekerja lepas / profesional mandiri")
+    CREATIVE = "creative", _("Pekerja seni / kreator konten")
+    OTHER = "other", _("Lainnya")
 
 
 class BpuProfile(models.Model):
-    """What a BPU participant declared: monthly income and whether they take the optional JHT."""
+    """What a BPU participant declared, as it stands now: monthly income and whether they take the
+    optional JHT, applying from the month `effective_from` falls in. Every declaration (registration and
+    each later change) is also kept as a `BpuDeclaration`; this row is the newest of them, so billing
+    needs the history only for months before `effective_from` (see `contributions.declarations`)."""
 
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.CASCADE, related_name="bpu_profile"
@@ -26,6 +45,7 @@ class BpuProfile(models.Model):
     declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
     with_jht = models.BooleanField(_("ikut JHT"), default=False)
     effective_from = models.DateField(_("berlaku sejak"), default=timezone.localdate)
+    work_type = models.CharField(_("jenis pekerjaan"), max_length=20, choices=WorkType.choices, blank=True)
 
     class Meta:
         verbose_name = _("profil BPU")
@@ -38,6 +58,88 @@ class BpuProfile(models.Model):
 
     def __str__(self) -> str:
         return f"BPU {self.participant_id}"
+
+
+class DeclarationSource(models.TextChoices):
+    REGISTRATION = "registration", _("Pendaftaran")
+    PARTICIPANT = "participant", _("Perubahan oleh peserta")
+    MIGRATION = "migration", _("Data awal")
+
+
+class BpuDeclaration(models.Model):
+    """History of what a BPU participant declared: one row per registration or change, never edited.
+
+    A row applies to months from `effective_from` (a first of month) on, until a row *created later*
+    covers them: for month m the values are those of the newest-created row with effective_from <= m.
+    """
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="bpu_declarations"
+    )
+    effective_from = models.DateField(_("berlaku mulai bulan"))
+    declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
+    with_jht = models.BooleanField(_("ikut JHT"))
+    source = models.CharField(_("sumber"), max_length=20, choices=DeclarationSource.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("riwayat penghasilan BPU")
+        verbose_name_plural = _("riwayat penghasilan BPU")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_income_idr__gte=0), name="bpu_declaration_income_non_negative"
+            ),
+            models.CheckConstraint(condition=Q(effective_from__day=1), name="bpu_declaration_first_of_month"),
+        ]
+        indexes = [models.Index(fields=["participant", "-created_at"], name="bpu_declaration_by_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.effective_from:%Y-%m} {self.declared_income_idr}"
+
+
+class PendingBpuRegistration(models.Model):
+    """A BPU self-registration waiting for its emailed code. Nothing else exists until the code is
+    confirmed: no participant, no KPJ, no account. Holds the NIK encrypted (and its blind index), the
+    code as the accounts app's keyed hash; void once used, expired or after too many wrong codes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nik_encrypted = models.BinaryField(editable=False)
+    nik_index = models.CharField(max_length=64, db_index=True, editable=False)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1)
+    address = models.CharField(_("alamat"), max_length=255)
+    phone = models.CharField(_("nomor HP"), max_length=20)
+    email = models.EmailField(_("email"))
+    work_type = models.CharField(_("jenis pekerjaan"), max_length=20, choices=WorkType.choices)
+    declared_income_idr = models.BigIntegerField(_("penghasilan dilaporkan"))
+    with_jht = models.BooleanField(_("ikut JHT"))
+    branch = models.ForeignKey("participants.Branch", on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    # The email already belongs to an account: a notice was sent instead of a code, so the flow looks
+    # the same to the visitor but can never complete.
+    email_taken = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pendaftaran BPU tertunda")
+        verbose_name_plural = _("pendaftaran BPU tertunda")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_income_idr__gte=0), name="pending_bpu_income_non_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Channel(models.TextChoices):
@@ -101,6 +203,10 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Every saved change (status, flags, gateway references) with who made it; the status machine's
+    # own history is `PaymentEvent`. Queryset `.update()` calls bypass it by design (bulk fix-ups).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pembayaran iuran")
         verbose_name_plural = _("pembayaran iuran")
@@ -122,6 +228,9 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="payment_status_expiry"),
             models.Index(fields=["participant", "-created_at"], name="payment_by_participant"),
+            # The daily reconciliation and the settlement export read one WIB day by these.
+            models.Index(fields=["created_at"], name="payment_created_at"),
+            models.Index(fields=["paid_at"], name="payment_paid_at", condition=Q(paid_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +337,106 @@ class GatewayNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.order_id} {self.transaction_status}"
+
+
+class FlagKind(models.TextChoices):
+    AMOUNT_MISMATCH = "amount_mismatch", _("Jumlah berbeda")
+    LATE_MONEY = "late_money", _("Uang masuk terlambat")
+    UNKNOWN_ORDER = "unknown_order", _("Order tidak dikenal")
+    STATUS_MISMATCH = "status_mismatch", _("Status berbeda dengan gateway")
+    REVERSED = "reversed", _("Lunas lalu berubah")
+    OTHER = "other", _("Lainnya")
+
+
+class PaymentFlag(models.Model):
+    """Something about the money that staff must look at, and how it was settled (who, when, note).
+
+    Raised by the payment services and the notification endpoint; an unknown-order notification has no
+    payment, only its notification. `Payment.needs_review` is kept true while a payment has an open flag.
+    """
+
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    notification = models.ForeignKey(
+        GatewayNotification, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=FlagKind.choices)
+    detail = models.TextField(_("keterangan"))
+    created_at = models.DateTimeField(_("ditandai pada"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("diselesaikan pada"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diselesaikan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("catatan penyelesaian"), blank=True)
+
+    class Meta:
+        verbose_name = _("tanda pembayaran")
+        verbose_name_plural = _("tanda pembayaran")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(payment__isnull=False) | Q(notification__isnull=False),
+                name="payment_flag_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in FlagKind]), name="payment_flag_kind_known"
+            ),
+            # Resolved means: when, by whom and why, all three.
+            models.CheckConstraint(
+                condition=(
+                    Q(resolved_at__isnull=True, resolved_by__isnull=True, resolution_note="")
+                    | (Q(resolved_at__isnull=False, resolved_by__isnull=False) & ~Q(resolution_note=""))
+                ),
+                name="payment_flag_resolution_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["payment", "kind"], name="payment_flag_open", condition=Q(resolved_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.payment_id or self.notification_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class DailyReconciliation(models.Model):
+    """The last comparison of one WIB day's payments with the gateway (re-running replaces it).
+
+    `totals`: count and sum per channel and status at the time of the run; `differences`: payments whose
+    status or amount differs from the gateway's (at most `MAX_STORED_DIFFERENCES`, `difference_count`
+    counts all); `unchecked_count`: payments the gateway could not be asked about.
+    """
+
+    MAX_STORED_DIFFERENCES = 1000
+
+    day = models.DateField(_("tanggal (WIB)"), unique=True)
+    started_at = models.DateTimeField(_("mulai"))
+    finished_at = models.DateTimeField(_("selesai"))
+    payment_count = models.PositiveIntegerField(_("jumlah pembayaran"))
+    checked_count = models.PositiveIntegerField(_("diperiksa ke gateway"))
+    unchecked_count = models.PositiveIntegerField(_("gagal diperiksa"))
+    difference_count = models.PositiveIntegerField(_("jumlah selisih"))
+    totals = models.JSONField(default=list)
+    differences = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("rekonsiliasi harian")
+        verbose_name_plural = _("rekonsiliasi harian")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.difference_count}"
 
 
 def _receipt_storage() -> Storage:

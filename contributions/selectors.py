@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from contributions.billing import Bill, bill_preview
 from contributions.models import Payment, Receipt
 from participants.models import Participant, User
-from participants.selectors import participant_get_for_user
+from participants.selectors import participant_get_for_user, participants_of_user
 
 
 def payments_of_user(
@@ -56,3 +56,27 @@ def open_payment_of_participant(*, participant: Participant) -> Payment | None:
     from contributions.models import OPEN_STATUSES
 
     return Payment.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()
+
+
+def bpu_participant_get_for_user(*, user: User, public_id: uuid.UUID | str) -> Participant:
+    """One of the user's KPJs with its BPU profile (None-safe via `BpuProfile.DoesNotExist`) and the pk of
+    its open payment annotated as `open_payment_pk` (None when there is none), in one query. Http404 for
+    anything that is not the user's."""
+    from contributions.models import OPEN_STATUSES
+
+    open_payment = Payment.objects.filter(participant=OuterRef("pk"), status__in=OPEN_STATUSES).values("pk")
+    try:
+        return (
+            participants_of_user(user=user)
+            .select_related("bpu_profile")
+            .annotate(open_payment_pk=Subquery(open_payment[:1]))
+            .get(public_id=public_id)
+        )
+    except (Participant.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def open_payment_of_annotated(participant: Participant) -> Payment | None:
+    """The open payment of a participant fetched by `bpu_participant_get_for_user` (no query when none)."""
+    pk = getattr(participant, "open_payment_pk", None)
+    return None if pk is None else Payment.objects.filter(pk=pk).first()

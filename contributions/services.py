@@ -28,11 +28,11 @@ from contributions.billing import (
 )
 from contributions.gateway import get_gateway
 from contributions.gateway.protocol import ChargeRequest, GatewayError, GatewayUnavailable, PaymentGateway
-from contributions.models import OPEN_STATUSES, Payment, PaymentEvent, PaymentMonth
+from contributions.models import OPEN_STATUSES, FlagKind, Payment, PaymentEvent, PaymentFlag, PaymentMonth
 from contributions.models import PaymentStatus as S
 from contributions.transitions import IllegalTransition, is_allowed, move_locked, payment_transition
 from notifications import events as notification_events
-from participants.ledger.services import contribution_credit_jht
+from participants.ledger.services import contributions_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
 
@@ -246,11 +246,14 @@ def target_status(transaction_status: str, fraud_status: str = "") -> str | None
 APPLIED, NOOP, REFUSED = "applied", "ignored", "refused"
 
 
-def payment_apply_status(*, payment_id: int, to_status: str | None, source: str, reason: str = "") -> str:
+def payment_apply_status(
+    *, payment_id: int, to_status: str | None, source: str, reason: str = "", actor_id: int | None = None
+) -> str:
     """Move a payment to what the gateway says, crediting on settlement, all in one transaction.
 
     Returns APPLIED, NOOP (already there, or a status that moves nothing) or REFUSED (illegal move;
-    nothing changed). Safe to call any number of times with the same arguments.
+    nothing changed). Safe to call any number of times with the same arguments. `actor_id`: the staff
+    member who asked (a re-check from the back office), recorded on the history row.
     """
     if to_status is None:
         return NOOP
@@ -263,13 +266,15 @@ def payment_apply_status(*, payment_id: int, to_status: str | None, source: str,
                 "payment.transition_refused", order_id=payment.order_id, frm=payment.status, to=to_status
             )
             return REFUSED
-        moved = move_locked(payment, to_status=to_status, source=source, reason=reason)
+        moved = move_locked(payment, to_status=to_status, source=source, reason=reason, actor_id=actor_id)
         if to_status == S.SETTLEMENT:
             _credit(payment, late=moved.from_status != S.PENDING and moved.from_status != S.NEW)
         elif moved.from_status == S.SETTLEMENT:
-            payment.flag(
-                _("Status berubah dari lunas menjadi %(status)s: periksa dan koreksi iuran.")
-                % {"status": to_status}
+            raise_flag(
+                payment,
+                kind=FlagKind.REVERSED,
+                reason=_("Status berubah dari lunas menjadi %(status)s: periksa dan koreksi iuran.")
+                % {"status": to_status},
             )
             payment.save(update_fields=["needs_review", "review_reason", "updated_at"])
         elif to_status == S.EXPIRE:
@@ -292,9 +297,13 @@ def _hold_months(payment: Payment) -> list[PaymentMonth]:
         new_periods = free_periods(
             payment.participant_id, start=start, count=len(rows), exclude_payment_id=payment.pk
         )
-        payment.flag(
-            _("Uang diterima setelah bulan semula dibayar; iuran dicatat untuk %(first)s s.d. %(last)s.")
-            % {"first": f"{new_periods[0]:%m/%Y}", "last": f"{new_periods[-1]:%m/%Y}"}
+        raise_flag(
+            payment,
+            kind=FlagKind.LATE_MONEY,
+            reason=_(
+                "Uang diterima setelah bulan semula dibayar; iuran dicatat untuk %(first)s s.d. %(last)s."
+            )
+            % {"first": f"{new_periods[0]:%m/%Y}", "last": f"{new_periods[-1]:%m/%Y}"},
         )
         # Move the rows from the last to the first so the (payment, period) constraint never collides.
         for row, period in sorted(zip(rows, new_periods, strict=True), key=lambda rp: rp[1], reverse=True):
@@ -318,7 +327,11 @@ def _credit(payment: Payment, *, late: bool) -> None:
     now = timezone.now()
     participant = Participant.objects.select_for_update().get(pk=payment.participant_id)
     if late or now > payment.expires_at:
-        payment.flag(_("Uang diterima setelah pembayaran kedaluwarsa atau dibatalkan; tetap dicatat."))
+        raise_flag(
+            payment,
+            kind=FlagKind.LATE_MONEY,
+            reason=_("Uang diterima setelah pembayaran kedaluwarsa atau dibatalkan; tetap dicatat."),
+        )
     rows = _hold_months(payment)
     contributions = Contribution.objects.bulk_create(
         Contribution(
@@ -335,10 +348,9 @@ def _credit(payment: Payment, *, late: bool) -> None:
         for row in rows
     )
     value_date = timezone.localdate(now)
-    for contribution in contributions:
-        contribution_credit_jht(
-            contribution=contribution, value_date=value_date, reason=f"Iuran BPU {payment.order_id}"
-        )
+    contributions_credit_jht(
+        contributions=contributions, value_date=value_date, reason=f"Iuran BPU {payment.order_id}"
+    )
     covered_until = month_end(rows[-1].period)
     if participant.protected_until is None or participant.protected_until < covered_until:
         participant.protected_until = covered_until
@@ -357,11 +369,14 @@ def _credit(payment: Payment, *, late: bool) -> None:
     log.info("payment.credited", order_id=payment.order_id, amount_idr=payment.amount_idr, months=len(rows))
 
 
-def payment_sync_with_gateway(*, payment_id: int, source: str, expire_if_overdue: bool = False) -> str:
+def payment_sync_with_gateway(
+    *, payment_id: int, source: str, expire_if_overdue: bool = False, actor_id: int | None = None
+) -> str:
     """Ask the gateway for the payment's status and apply it (the safety net for lost notifications).
 
     With `expire_if_overdue`, an open payment past its expiry that the gateway does not report as paid
-    is expired here too. Raises GatewayUnavailable (the task retries). Idempotent.
+    is expired here too. Raises GatewayUnavailable (the task retries). Idempotent. A settlement with a
+    different amount is refused and flagged (amount mismatch); `actor_id` is recorded on a move.
     """
     payment = Payment.objects.get(pk=payment_id)
     gateway = get_gateway(payment.gateway)
@@ -378,16 +393,18 @@ def payment_sync_with_gateway(*, payment_id: int, source: str, expire_if_overdue
         if target == S.SETTLEMENT and not amount_ok:
             _flag(
                 payment.pk,
-                _("Gateway melaporkan jumlah %(amount)s yang berbeda.") % {"amount": status.gross_amount},
+                _("Gateway melaporkan jumlah %(amount)s yang berbeda.")
+                % {"amount": status.gross_amount[:20]},
+                kind=FlagKind.AMOUNT_MISMATCH,
             )
             return REFUSED
         outcome = payment_apply_status(
-            payment_id=payment.pk, to_status=target, source=source, reason="gateway status"
+            payment_id=payment.pk, to_status=target, source=source, reason="gateway status", actor_id=actor_id
         )
     payment.refresh_from_db()
     if expire_if_overdue and payment.is_open and payment.expires_at < timezone.now():
         outcome = payment_apply_status(
-            payment_id=payment.pk, to_status=S.EXPIRE, source=source, reason="overdue"
+            payment_id=payment.pk, to_status=S.EXPIRE, source=source, reason="overdue", actor_id=actor_id
         )
         if status is not None:
             try:
@@ -397,10 +414,21 @@ def payment_sync_with_gateway(*, payment_id: int, source: str, expire_if_overdue
     return outcome
 
 
-def _flag(payment_id: int, reason: str) -> None:
+def raise_flag(
+    payment: Payment, *, kind: str, reason: str, notification_id: int | None = None
+) -> PaymentFlag:
+    """Flag a payment for staff: a `PaymentFlag` row plus `needs_review`/`review_reason` on the payment
+    (the caller saves the payment, inside its transaction)."""
+    payment.flag(reason)
+    return PaymentFlag.objects.create(
+        payment=payment, notification_id=notification_id, kind=kind, detail=reason
+    )
+
+
+def _flag(payment_id: int, reason: str, *, kind: str, notification_id: int | None = None) -> None:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        payment.flag(reason)
+        raise_flag(payment, kind=kind, reason=reason, notification_id=notification_id)
         payment.save(update_fields=["needs_review", "review_reason", "updated_at"])
 
 

@@ -101,3 +101,23 @@ def send_due_reminders() -> int:
     from notifications.events import due_reminders_fan_out
 
     return due_reminders_fan_out(period=current_period())
+
+
+@idempotent_task()
+def reconcile_day(day: str | None = None) -> int:
+    """Compare a WIB day's payments with the gateway and store the result (default: yesterday).
+    Replaces the day's earlier run; returns the number of differences."""
+    from contributions.reconciliation import reconciliation_run
+
+    on = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
+    return reconciliation_run(day=on).difference_count
+
+
+@idempotent_task()
+def purge_pending_registrations() -> int:
+    """Delete BPU registrations whose code ended more than a day ago (they hold personal data)."""
+    from contributions.registration import pending_registration_purge
+
+    deleted = pending_registration_purge()
+    log.info("registration.pending_purged", count=deleted)
+    return deleted

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contributions import views, views_pages
+from contributions import views, views_pages, views_registration
 
 app_name = "contributions"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("verifikasi/<str:token>/", views.receipt_verify, name="receipt_verify"),
     path("kpj/<uuid:public_id>/bayar/", views_pages.pay, name="pay"),
     path("kpj/<uuid:public_id>/riwayat/", views_pages.payment_history, name="history"),
+    path("kpj/<uuid:public_id>/penghasilan/", views_registration.declaration_change, name="declaration"),
     path("<uuid:public_id>/", views_pages.payment_detail, name="payment"),
     path("<uuid:public_id>/status/", views_pages.payment_status, name="payment_status"),
     path("<uuid:public_id>/batal/", views_pages.payment_cancel_view, name="payment_cancel"),

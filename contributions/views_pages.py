@@ -40,7 +40,8 @@ from contributions.forms import (
 from contributions.models import Channel, Payment
 from contributions.models import PaymentStatus as S
 from contributions.selectors import (
-    open_payment_of_participant,
+    bpu_participant_get_for_user,
+    open_payment_of_annotated,
     payment_get_for_user,
     payments_of_user,
 )
@@ -125,7 +126,13 @@ def pay(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """GET: choose months and channel (bill preview swaps by htmx). POST without `confirm`: the
     confirmation page. POST with `confirm`: create the payment (idempotent) and go to its page."""
     user = request_user(request)
-    participant = owned_participant(request, public_id)
+    # One query: the KPJ (scoped to the user), its BPU profile and the id of its open payment.
+    participant = owned(
+        request,
+        "participant",
+        public_id,
+        lambda: bpu_participant_get_for_user(user=user, public_id=public_id),
+    )
     if participant.category != Category.BPU:
         context = _pay_context(
             participant, error=_("Iuran mandiri hanya untuk peserta Bukan Penerima Upah (BPU).")
@@ -133,7 +140,7 @@ def pay(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return TemplateResponse(
             request, "contributions/pay.html", context, status=200 if request.method == "GET" else 400
         )
-    open_payment = open_payment_of_participant(participant=participant)
+    open_payment = open_payment_of_annotated(participant)
     if open_payment is not None:
         return TemplateResponse(
             request,

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 
 from contributions.gateway import get_gateway
 from contributions.gateway.protocol import GatewayError, GatewayUnavailable, PaymentGateway
-from contributions.models import GatewayNotification, NotificationOutcome, Payment
+from contributions.models import FlagKind, GatewayNotification, NotificationOutcome, Payment, PaymentFlag
 from contributions.models import PaymentStatus as S
 from contributions.services import APPLIED, NOOP, REFUSED, payment_apply_status, target_status
 
@@ -73,10 +73,11 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
 def _record(
     payload: dict[str, Any], raw: bytes, *, outcome: str, payment: Payment | None, review: bool
 ) -> bool:
-    """Store an event that changes nothing; False when it was already stored."""
+    """Store an event that changes nothing; False when it was already stored. Money for an order we do
+    not know (`review` without a payment) is flagged for staff with the notification."""
     try:
         with transaction.atomic():
-            GatewayNotification.objects.create(
+            note = GatewayNotification.objects.create(
                 provider=PROVIDER,
                 event_key=event_key(payload),
                 order_id=str(payload["order_id"])[:100],
@@ -86,6 +87,13 @@ def _record(
                 outcome=outcome,
                 needs_review=review,
             )
+            if review and payment is None:
+                PaymentFlag.objects.create(
+                    notification=note,
+                    kind=FlagKind.UNKNOWN_ORDER,
+                    detail=f"Notifikasi {note.transaction_status} {str(payload['gross_amount'])[:20]} "
+                    f"untuk order yang tidak dikenal.",
+                )
     except IntegrityError:
         return False
     return True
@@ -130,7 +138,9 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
             from contributions.services import _flag
 
             _flag(
-                payment.pk, f"Notifikasi dengan jumlah {payload['gross_amount'][:20]} berbeda dari tagihan."
+                payment.pk,
+                f"Notifikasi dengan jumlah {payload['gross_amount'][:20]} berbeda dari tagihan.",
+                kind=FlagKind.AMOUNT_MISMATCH,
             )
         log.warning(
             "notification.amount_mismatch", order_id=order_id, gross_amount=payload["gross_amount"][:20]
@@ -193,6 +203,20 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
         review = outcome_override is not None
         if outcome != note.outcome or review:
             GatewayNotification.objects.filter(pk=note.pk).update(outcome=outcome, needs_review=review)
+        if review:
+            from contributions.services import _flag
+
+            _flag(
+                payment.pk,
+                f"Notifikasi {payload['transaction_status'][:20]} "
+                "tidak cocok dengan status/jumlah di gateway.",
+                kind=(
+                    FlagKind.AMOUNT_MISMATCH
+                    if outcome == NotificationOutcome.AMOUNT_MISMATCH
+                    else FlagKind.STATUS_MISMATCH
+                ),
+                notification_id=note.pk,
+            )
     log.info(
         "notification.processed", order_id=order_id, status=payload["transaction_status"], outcome=outcome
     )

@@ -201,6 +201,9 @@ def load_demo_data() -> list[str]:
         branches[code] = branch
         if was_created:
             created.append(f"branch {code}")
+    from branches.demo import load_branch_services
+
+    created += load_branch_services(list(branches.values()))
     for year, rate in ASSUMED_RATES.items():
         _, was_created = DevelopmentRate.objects.get_or_create(
             year=year,

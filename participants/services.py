@@ -66,3 +66,30 @@ def participant_link_to_user(*, user: User, participant_id: int) -> Participant:
     participant.user = user
     participant.save(update_fields=["user", "updated_at"])
     return participant
+
+
+CORRECTABLE_FIELDS = ("full_name", "birth_date", "address", "phone", "email")
+
+
+@transaction.atomic
+def participant_correct_personal_data(*, nik_index: str, field: str, value: str | dt.date) -> list[int]:
+    """Apply an approved data correction to every KPJ of one person (one NIK), atomically.
+
+    The caller keeps the history (layanan.DataCorrectionRequest: old and new value, who, when, the
+    supporting document). A new date of birth re-runs the NIK consistency check (the DOB inside the NIK
+    must match, DOMAIN.md §1) for every KPJ: raises InvalidNik and changes nothing when it fails.
+    Raises ValueError for a field that cannot be corrected. Returns the ids of the KPJs changed.
+    """
+    if field not in CORRECTABLE_FIELDS:
+        raise ValueError(f"field {field!r} cannot be corrected")
+    people = list(Participant.objects.select_for_update().filter(nik_index=nik_index).order_by("pk"))
+    if field == "birth_date":
+        assert isinstance(value, dt.date)
+        for person in people:
+            if not nik_matches_person(person.nik, birth_date=value, sex=person.sex):
+                raise InvalidNik("Tanggal lahir tidak sesuai dengan NIK.")
+    for person in people:
+        setattr(person, field, value)
+        person.full_clean(validate_unique=False, validate_constraints=False)
+        person.save(update_fields=[field, "updated_at"])
+    return [p.pk for p in people]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_structlog",
+    "unfold.contrib.simple_history",  # unfold's history templates; before simple_history
     "simple_history",
     "portal",
     "participants",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "contributions",
     "claims",
     "backoffice",
+    "branches",
+    "layanan",
     "notifications",
 ]
 
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change: history rows written during a request record the signed-in user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -440,6 +445,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contributions.tasks.reconcile_payments",
         "schedule": crontab(minute="*/30"),
     },
+    "payments-reconcile-daily": {
+        "task": "contributions.tasks.reconcile_day",
+        "schedule": crontab(minute=45, hour=0),  # yesterday's payments, 00:45 WIB
+    },
     "bpu-deactivate-unpaid": {
         "task": "contributions.tasks.deactivate_unpaid_members",
         "schedule": crontab(minute=15, hour=1),
@@ -447,6 +456,14 @@ CELERY_BEAT_SCHEDULE = {
     "bpu-due-reminders": {
         "task": "contributions.tasks.send_due_reminders",  # queues notifications (notifications.events)
         "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
+    },
+    "bpu-purge-pending-registrations": {
+        "task": "contributions.tasks.purge_pending_registrations",
+        "schedule": crontab(minute=40, hour=3),
+    },
+    "booking-reminders-daily": {
+        "task": "branches.tasks.send_booking_reminders",
+        "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
     "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
 }

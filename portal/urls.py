@@ -21,7 +21,10 @@ urlpatterns = [
     path("peserta/", include("participants.urls")),
     path("klaim/", include("claims.urls")),
     path("payments/", include("contributions.urls")),
+    path("layanan/", include("layanan.urls")),
+    path("layanan/antrian/", include("branches.urls")),
     path("simulasi/", simulate, name="simulate"),
+    path("daftar/", include("contributions.registration_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

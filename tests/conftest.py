@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -26,6 +27,17 @@ def _collected_static_files() -> None:
 
     if not staticfiles_storage.exists("staticfiles.json"):
         call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_holiday_overrides() -> None:
+    """A test's rows roll back but a cache entry would outlive them: start every test without it."""
+    from django.core.cache import cache
+
+    from participants.rates.selectors import HOLIDAY_OVERRIDES_CACHE_KEY
+
+    with contextlib.suppress(Exception):  # tests that take Redis away do not need it
+        cache.delete(HOLIDAY_OVERRIDES_CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)

@@ -113,6 +113,22 @@ class FakeGateway:
             status_code=STATUS_CODES.get(charge.transaction_status, "200"),
         )
 
+    def get_statuses(self, order_ids: list[str]) -> dict[str, StatusResult | None]:
+        """`get_status` for many orders at once (the daily reconciliation): one query per 5,000."""
+        found: dict[str, StatusResult | None] = dict.fromkeys(order_ids)
+        for i in range(0, len(order_ids), 5000):
+            chunk = order_ids[i : i + 5000]
+            for charge in FakeCharge.objects.filter(order_id__in=chunk):
+                found[charge.order_id] = StatusResult(
+                    order_id=charge.order_id,
+                    transaction_status=charge.transaction_status,
+                    gross_amount=charge.gross_amount,
+                    transaction_id=charge.transaction_id,
+                    fraud_status="accept",
+                    status_code=STATUS_CODES.get(charge.transaction_status, "200"),
+                )
+        return found
+
     def cancel(self, order_id: str) -> None:
         FakeCharge.objects.filter(order_id=order_id, transaction_status="pending").update(
             transaction_status="cancel"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Program(models.TextChoices):
@@ -37,6 +38,8 @@ class Rate(models.Model):
     effective_from = models.DateField(_("berlaku mulai"))
     source = models.CharField(_("sumber"), max_length=255)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("tarif")
         verbose_name_plural = _("tabel tarif")
@@ -62,6 +65,8 @@ class DevelopmentRate(models.Model):
         _("asumsi"), default=False, help_text=_("Bukan angka resmi; hanya untuk data demo.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("tingkat pengembangan JHT")
         verbose_name_plural = _("tingkat pengembangan JHT")
@@ -69,3 +74,23 @@ class DevelopmentRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.rate_percent}%"
+
+
+class HolidayOverride(models.Model):
+    """A correction to the public-holiday calendar (`holidays.Indonesia`) for one date: a cuti bersama
+    or a moved holiday the library does not know (`is_holiday=True`), or a library holiday that is a
+    working day after all (`is_holiday=False`). Saturdays and Sundays are never working days."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    is_holiday = models.BooleanField(_("hari libur"), default=True)
+    note = models.CharField(_("keterangan"), max_length=255)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("koreksi hari libur")
+        verbose_name_plural = _("koreksi hari libur")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {'libur' if self.is_holiday else 'hari kerja'}"

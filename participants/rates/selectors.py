@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from participants.rates.models import DevelopmentRate, Rate
+from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
 
 
 class MissingRate(LookupError):
@@ -41,3 +42,46 @@ def rate_table_on(on: dt.date) -> RateTable:
 
 def development_rate_for(year: int) -> DevelopmentRate | None:
     return DevelopmentRate.objects.filter(year=year).first()
+
+
+def public_holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
+    """Indonesian public holidays from `start` to `end` inclusive: the `holidays` library's calendar
+    (Idul Fitri and other lunar dates included) corrected by `HolidayOverride` rows (cached, see
+    `holiday_overrides`)."""
+    import holidays
+
+    if end < start:
+        return frozenset()
+    days = {d for d in holidays.Indonesia(years=range(start.year, end.year + 1)) if start <= d <= end}
+    for day, is_holiday in holiday_overrides().items():
+        if not start <= day <= end:
+            continue
+        if is_holiday:
+            days.add(day)
+        else:
+            days.discard(day)
+    return frozenset(days)
+
+
+HOLIDAY_OVERRIDES_CACHE_KEY = "rates:holiday-overrides:v1"
+
+
+def holiday_overrides() -> dict[dt.date, bool]:
+    """Every HolidayOverride row as {date: is_holiday}, from the shared cache when it holds them.
+
+    The table is tiny (a few dozen days a year) and read on every page that shows a payment due date,
+    so it is cached whole; saving or deleting a row drops the entry (participants/rates/signals.py).
+    When Redis is unreachable the rows are read from PostgreSQL: a due date never fails on the cache.
+    """
+    from django.core.cache import cache
+
+    try:
+        cached = cache.get(HOLIDAY_OVERRIDES_CACHE_KEY)
+    except Exception:  # the cache is an optimisation only
+        cached = None
+    if cached is not None:
+        return dict(cached)
+    rows = dict(HolidayOverride.objects.values_list("date", "is_holiday"))
+    with contextlib.suppress(Exception):  # see above
+        cache.set(HOLIDAY_OVERRIDES_CACHE_KEY, rows, timeout=3600)
+    return rows

@@ -27,10 +27,12 @@ D = dt.date
         (D(2026, 12, 24), D(2027, 1, 4)),  # Christmas and New Year across the year end
     ],
 )
+@pytest.mark.django_db
 def test_due_date(complete_on: dt.date, due: dt.date) -> None:
     assert due_date_for(complete_on) == due
 
 
+@pytest.mark.django_db
 def test_idul_fitri_2026_dates_come_from_the_holidays_library() -> None:
     idul_fitri = {d for d, name in holidays.Indonesia(years=2026).items() if "Idul Fitri" in name}
     assert idul_fitri == {D(2026, 3, 21), D(2026, 3, 22)}

@@ -236,3 +236,28 @@ def test_repeats_of_refused_notifications_keep_their_status(client: Client, paym
     assert post_notification(client, body).status_code == 400
     assert GatewayNotification.objects.count() == 1
     assert Payment.objects.get(pk=payment.pk).review_reason.count("berbeda") == 1
+
+
+def _crediting_queries(client: Client, owner: Any, months: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.contributions.factories import bpu_participant
+
+    participant = bpu_participant(user=owner)
+    payment = payment_create(
+        user=owner, participant_public_id=participant.public_id, months=months, channel="bca_va"
+    )
+    gateway_says(payment, "settlement")
+    with CaptureQueriesContext(connection) as queries:
+        assert post_notification(client, notification(payment, "settlement")).status_code == 200
+    assert Contribution.objects.filter(participant=participant).count() == months
+    return len(queries)
+
+
+def test_crediting_costs_the_same_queries_for_1_or_12_months(client: Client, owner: Any) -> None:
+    # One INSERT for the months' ledger entries and one balance update, whatever the number of months.
+    one = _crediting_queries(client, owner, 1)
+    twelve = _crediting_queries(client, owner, 12)
+    assert twelve == one
+    assert one <= 30, one  # 28 when written

@@ -187,3 +187,96 @@ def test_first_posting_cannot_be_a_debit() -> None:
         )
     assert not JhtBalance.objects.filter(account=p).exists()
     assert not LedgerEntry.objects.exists()
+
+
+# --- Several contributions of one KPJ at once (a BPU payment of 1-12 months) -----------------------
+
+
+def _bpu_rows(p: object, months: int, jht_idr: int = 20_000, year: int = 2026) -> list:
+    from participants.models import Contribution
+
+    return [
+        Contribution.objects.create(
+            participant=p,
+            period=dt.date(year, m, 1),
+            wage_idr=1_000_000,
+            jht_worker_idr=jht_idr,
+            jkk_idr=2_400,
+            jkm_idr=6_800,
+            posted_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        )
+        for m in range(1, months + 1)
+    ]
+
+
+def test_batch_credit_posts_every_month_and_moves_the_balance_once() -> None:
+    from participants.ledger.services import contributions_credit_jht
+
+    p = ParticipantFactory()
+    rows = _bpu_rows(p, 12)
+    assert contributions_credit_jht(contributions=rows, value_date=D, reason="Iuran BPU X") == 12
+    balance = JhtBalance.objects.get(account=p)
+    assert (balance.balance_idr, balance.worker_idr, balance.employer_idr) == (240_000, 240_000, 0)
+    assert balance.entries_count == 12
+    keys = set(LedgerEntry.objects.filter(account=p).values_list("idempotency_key", flat=True))
+    assert keys == {f"contribution:{r.pk}" for r in rows}
+    assert set(LedgerEntry.objects.filter(account=p).values_list("reason", "value_date")) == {
+        ("Iuran BPU X", D)
+    }
+    assert ledger_reconcile() == []
+
+
+def test_batch_credit_twice_and_after_a_single_credit_posts_each_row_once() -> None:
+    from participants.ledger.services import contribution_credit_jht, contributions_credit_jht
+
+    p = ParticipantFactory()
+    rows = _bpu_rows(p, 3)
+    contribution_credit_jht(contribution=rows[0], value_date=D)
+    assert contributions_credit_jht(contributions=rows, value_date=D) == 2
+    assert contributions_credit_jht(contributions=rows, value_date=D) == 0
+    balance = JhtBalance.objects.get(account=p)
+    assert (balance.balance_idr, balance.entries_count) == (60_000, 3)
+    assert LedgerEntry.objects.filter(account=p).count() == 3
+    assert ledger_reconcile() == []
+
+
+def test_batch_credit_skips_rows_without_jht_and_refuses_mixed_kpj() -> None:
+    from participants.ledger.services import contributions_credit_jht
+
+    p, other = ParticipantFactory(), ParticipantFactory()
+    assert contributions_credit_jht(contributions=_bpu_rows(p, 2, jht_idr=0), value_date=D) == 0
+    assert not JhtBalance.objects.filter(account=p).exists()
+    with pytest.raises(ValueError, match="one KPJ"):
+        contributions_credit_jht(
+            contributions=[*_bpu_rows(p, 1, year=2025), *_bpu_rows(other, 1)], value_date=D
+        )
+    assert LedgerEntry.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_credit_from_two_threads_posts_once() -> None:
+    from participants.ledger.services import contributions_credit_jht
+
+    for _ in range(5):
+        p = ParticipantFactory()
+        rows = _bpu_rows(p, 6)
+        barrier = threading.Barrier(2)
+        results: list[int] = []
+
+        def credit(
+            rows: list = rows, barrier: threading.Barrier = barrier, results: list[int] = results
+        ) -> None:
+            barrier.wait()
+            try:
+                results.append(contributions_credit_jht(contributions=rows, value_date=D))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=credit) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results) == [0, 6]
+        assert JhtBalance.objects.get(account=p).balance_idr == 120_000
+        assert LedgerEntry.objects.filter(account=p).count() == 6

@@ -1,0 +1,284 @@
+"""BPU self-registration for people without a KPJ: form → emailed code → KPJ, profile and account.
+
+Nothing exists before the code is confirmed: step 1 stores a `PendingBpuRegistration` (NIK encrypted,
+code hashed, expiring after `ACTIVATION_CODE_TTL`) and emails the code through the activation code
+mechanism (`accounts.codes`). Step 2, with the right code and a password, creates in one transaction
+the participant (BPU, aktif, a new random KPJ), its first declaration and profile, and the online
+account (`accounts.services.account_create_for_participant`).
+
+Against enumeration, step 1 answers the same whatever the NIK or email: it does not look at existing
+participants at all, and when the email already has an account the mailbox receives a notice instead
+of a code (as activation does). Only someone holding the code learns, at step 2, that the NIK already
+has a KPJ; they are then sent to account activation and nothing is created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import structlog
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.id import nik as stdnum_nik
+
+from accounts.codes import code_email, code_hash, code_matches, code_max_attempts, code_new, code_ttl_seconds
+from accounts.services import account_create_for_participant
+from contributions.billing import current_period
+from contributions.declarations import DeclarationError, bpu_declaration_record, check_income
+from contributions.kpj import kpj_allocate
+from contributions.models import DeclarationSource, PendingBpuRegistration, WorkType
+from participants.models import Branch, Category, MembershipStatus, Participant, Sex, StatusReason, User
+from participants.nik import (
+    InvalidNik,
+    birth_date_and_sex_from_nik,
+    decrypt_nik,
+    encrypt_nik,
+    nik_index,
+    nik_matches_person,
+)
+from participants.services import participant_create
+
+log = structlog.get_logger(__name__)
+
+# Youngest age at which someone may register as a BPU worker (UU 13/2003: adult worker at 18).
+MIN_AGE_YEARS = 18
+OLDEST_BIRTH_YEAR = 1900
+
+
+class RegistrationInvalid(ValueError):
+    """Step 1 refused the data; `str(exc)` is a message for the visitor. Nothing was saved or sent."""
+
+
+class RegistrationError(Exception):
+    """Step 2 failed. `reason`: invalid (wrong code, try again), expired, void (used, voided, unknown,
+    or too many wrong codes). The wrong-code count is committed before this is raised."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NikAlreadyRegistered(Exception):
+    """The code was right but the NIK already has a KPJ: nothing was created; go to activation."""
+
+
+@dataclass(frozen=True)
+class Registered:
+    participant: Participant
+    user: User
+
+
+def age_on(birth_date: dt.date, today: dt.date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def normalize_nik_input(value: str) -> str:
+    """Digits only: python-stdnum's `compact` drops the spaces, dots and dashes people type."""
+    return str(stdnum_nik.compact(value))
+
+
+def check_person(*, nik: str, birth_date: dt.date, sex: str, today: dt.date | None = None) -> None:
+    """The NIK is well formed and agrees with the date of birth and sex; the person is old enough.
+
+    Raises RegistrationInvalid. The region code is not checked (python-stdnum's table is stale,
+    DOMAIN.md §1): an unknown region is only logged, without the NIK.
+    """
+    today = today or timezone.localdate()
+    try:
+        birth_date_and_sex_from_nik(nik)
+    except InvalidNik:
+        raise RegistrationInvalid(_("NIK tidak valid. Periksa kembali 16 digit NIK pada KTP Anda.")) from None
+    if birth_date > today or birth_date.year < OLDEST_BIRTH_YEAR:
+        raise RegistrationInvalid(_("Tanggal lahir tidak valid."))
+    if age_on(birth_date, today) < MIN_AGE_YEARS:
+        raise RegistrationInvalid(
+            _("Pendaftaran peserta BPU untuk usia %(age)d tahun ke atas.") % {"age": MIN_AGE_YEARS}
+        )
+    if sex not in Sex.values or not nik_matches_person(nik, birth_date=birth_date, sex=sex):
+        raise RegistrationInvalid(
+            _("Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK. Periksa kembali KTP Anda.")
+        )
+    try:
+        stdnum_nik.validate(nik)
+    except StdnumError:
+        log.info("registration.nik_region_not_in_stdnum_table")
+
+
+@transaction.atomic
+def bpu_registration_start(
+    *,
+    nik: str,
+    full_name: str,
+    birth_date: dt.date,
+    sex: str,
+    address: str,
+    phone: str,
+    email: str,
+    work_type: str,
+    declared_income_idr: int,
+    with_jht: bool,
+    branch: Branch,
+    today: dt.date | None = None,
+) -> PendingBpuRegistration:
+    """Check the data, store it as a pending registration and email a 6-digit code.
+
+    JKK and JKM are always included (the caller's form insists on them); JHT is `with_jht`. Raises
+    RegistrationInvalid (nothing saved or sent). Earlier pending registrations of the same NIK are
+    voided: only the newest code works. When the email already belongs to an account, the mailbox
+    gets a notice instead of a code and the pending row can never complete. Not idempotent (each call
+    sends a mail): callers rate-limit it.
+    """
+    today = today or timezone.localdate()
+    nik = normalize_nik_input(nik)
+    check_person(nik=nik, birth_date=birth_date, sex=sex, today=today)
+    if work_type not in WorkType.values:
+        raise RegistrationInvalid(_("Pilih jenis pekerjaan dari daftar."))
+    try:
+        check_income(declared_income_idr, on=current_period(today))
+    except DeclarationError as exc:
+        raise RegistrationInvalid(str(exc)) from None
+    email = email.strip().lower()
+    index = nik_index(nik)
+    now = timezone.now()
+    PendingBpuRegistration.objects.filter(
+        nik_index=index, used_at__isnull=True, voided_at__isnull=True
+    ).update(voided_at=now)
+    email_taken = User.objects.filter(email__iexact=email).exists()
+    code = code_new()
+    pending = PendingBpuRegistration(
+        nik_encrypted=encrypt_nik(nik),
+        nik_index=index,
+        full_name=full_name.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        address=address.strip(),
+        phone=phone,
+        email=email,
+        work_type=work_type,
+        declared_income_idr=declared_income_idr,
+        with_jht=with_jht,
+        branch=branch,
+        email_taken=email_taken,
+        expires_at=now + dt.timedelta(seconds=code_ttl_seconds()),
+        created_at=now,
+    )
+    pending.code_hash = code_hash(pending_id=pending.id, code=code)
+    pending.save(force_insert=True)
+    minutes = code_ttl_seconds() // 60
+    if email_taken:
+        code_email(template="bpu_registration_email_taken", email=email, context={"minutes": minutes})
+    else:
+        code_email(
+            template="bpu_registration_code",
+            email=email,
+            context={"code": code, "minutes": minutes, "name": pending.full_name},
+        )
+    return pending
+
+
+def _lock_nik(index: str) -> None:
+    """Serialise registrations of one NIK until the transaction ends (two tabs confirming at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"bpu-nik:{index}"])
+
+
+def bpu_registration_confirm(
+    *, registration_id: uuid.UUID | str, code: str, password: str, today: dt.date | None = None
+) -> Registered:
+    """Check the code and, when right, create participant, declaration, profile and account at once.
+
+    Raises RegistrationError("invalid") for a wrong code (counted; the last allowed wrong code voids
+    the registration and raises "void"), RegistrationError("expired") after the code's lifetime,
+    RegistrationError("void") when used, voided, unknown, or the email was taken meanwhile, and
+    NikAlreadyRegistered when the NIK has a KPJ (the registration is used up; nothing created).
+    A used code never works again.
+    """
+    outcome = ""
+    registered: Registered | None = None
+    with transaction.atomic():
+        try:
+            pending = PendingBpuRegistration.objects.select_for_update().get(pk=registration_id)
+        except (PendingBpuRegistration.DoesNotExist, ValueError, TypeError):
+            raise RegistrationError("void") from None
+        now = timezone.now()
+        if pending.used_at or pending.voided_at:
+            raise RegistrationError("void")
+        if now >= pending.expires_at:
+            pending.voided_at = now
+            pending.save(update_fields=["voided_at"])
+            outcome = "expired"
+        elif pending.email_taken or not code_matches(
+            pending_id=pending.id, code=code, stored_hash=pending.code_hash
+        ):
+            pending.attempts += 1
+            if pending.attempts >= code_max_attempts():
+                pending.voided_at = now
+            pending.save(update_fields=["attempts", "voided_at"])
+            outcome = "void" if pending.voided_at else "invalid"
+        else:
+            pending.used_at = now
+            pending.save(update_fields=["used_at"])
+            _lock_nik(pending.nik_index)
+            if Participant.objects.filter(nik_index=pending.nik_index).exists():
+                outcome = "registered"
+            elif User.objects.filter(email__iexact=pending.email).exists():
+                outcome = "void"  # someone took the email since the code was sent
+            else:
+                with transaction.atomic():
+                    registered = _create(pending, password=password, today=today or timezone.localdate())
+    # Raised only after the transaction committed the attempt count / voiding / use.
+    if outcome == "registered":
+        log.info("registration.nik_already_registered")
+        raise NikAlreadyRegistered
+    if outcome:
+        raise RegistrationError(outcome)
+    assert registered is not None
+    log.info("registration.completed", kpj=registered.participant.kpj)
+    return registered
+
+
+def _create(pending: PendingBpuRegistration, *, password: str, today: dt.date) -> Registered:
+    nik = decrypt_nik(pending.nik_encrypted)
+
+    def insert(kpj: str) -> Participant:
+        return participant_create(
+            kpj=kpj,
+            nik=nik,
+            full_name=pending.full_name,
+            birth_date=pending.birth_date,
+            sex=pending.sex,
+            category=Category.BPU,
+            branch=pending.branch,
+            registered_on=today,
+            email=pending.email,
+            phone=pending.phone,
+            address=pending.address,
+            status=MembershipStatus.AKTIF,
+            status_reason=StatusReason.REGISTERED,
+        )
+
+    participant = kpj_allocate(insert)
+    bpu_declaration_record(
+        participant=participant,
+        declared_income_idr=pending.declared_income_idr,
+        with_jht=pending.with_jht,
+        effective_from=current_period(today),
+        source=DeclarationSource.REGISTRATION,
+        work_type=pending.work_type,
+    )
+    # The caller checked that no account has this email. If one appeared in the instant since, the
+    # service links the new KPJ to it: that account's owner received this code at the same address.
+    user = account_create_for_participant(participant=participant, email=pending.email, password=password)
+    return Registered(participant=participant, user=user)
+
+
+def pending_registration_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete pending registrations that ended (expired, used or voided) more than `older_than` ago:
+    they hold personal data that is of no use once the code cannot be used. Idempotent."""
+    cutoff = timezone.now() - older_than
+    deleted, _per_model = PendingBpuRegistration.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,216 @@
+"""Pages of BPU self-registration (public) and of the declared-income change (participant).
+
+Registration is two steps: the form (rate-limited per client IP, per NIK and per email; each accepted
+submission emails a code), then the code with the new password. The pending registration's id lives
+only in the session, never in the URL; the NIK is never in a URL or a log line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.codes import code_ttl_seconds
+from accounts.ratelimit import ratelimit_hit
+from contributions.declarations import (
+    DeclarationError,
+    bpu_declaration_change,
+    declarations_of_participant,
+    next_unbilled_period,
+)
+from contributions.forms_registration import BpuRegistrationForm, DeclarationChangeForm, RegistrationCodeForm
+from contributions.models import BpuProfile
+from contributions.registration import (
+    NikAlreadyRegistered,
+    RegistrationError,
+    RegistrationInvalid,
+    bpu_registration_confirm,
+    bpu_registration_start,
+)
+from participants.models import Category
+from participants.nik import nik_index
+from participants.views.access import owned_participant, request_user
+
+SESSION_KEY = "contributions_bpu_registration_id"
+_HOUR = 60 * 60
+
+
+def _allowed(request: HttpRequest, *, nik: str, email: str) -> bool:
+    """Count one code sending against the client IP, the NIK (by its blind index) and the email."""
+    ip = get_client_ip_address(request) or "unknown"
+    email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
+    checks = [
+        ratelimit_hit(
+            key=f"bpu-register:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
+        ),
+        ratelimit_hit(
+            key=f"bpu-register:nik:{nik_index(nik)}",
+            limit=settings.ACTIVATION_RATE_PER_KPJ,
+            window_seconds=_HOUR,
+        ),
+        ratelimit_hit(
+            key=f"bpu-register:email:{email_key}",
+            limit=settings.ACTIVATION_RATE_PER_KPJ,
+            window_seconds=_HOUR,
+        ),
+    ]
+    return all(checks)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Step 1: the registration form. A valid, allowed submission stores it and emails a code."""
+    if request.user.is_authenticated:
+        messages.info(request, _("Anda sudah masuk. Pendaftaran BPU baru hanya untuk yang belum punya KPJ."))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = BpuRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not _allowed(request, nik=data["nik"], email=data["email"]):
+            form.add_error(None, _("Terlalu banyak permintaan kode. Silakan coba lagi dalam satu jam."))
+        else:
+            try:
+                pending = bpu_registration_start(
+                    nik=data["nik"],
+                    full_name=data["full_name"],
+                    birth_date=data["birth_date"],
+                    sex=data["sex"],
+                    address=data["address"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    work_type=data["work_type"],
+                    declared_income_idr=data["declared_income_idr"],
+                    with_jht=data["with_jht"],
+                    branch=data["branch"],
+                )
+            except RegistrationInvalid as exc:
+                form.add_error(None, str(exc))
+            else:
+                request.session[SESSION_KEY] = str(pending.pk)
+                return redirect("registration:bpu_code")
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "contributions/register.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code and a password. Right code: the KPJ and account exist, the person is logged in
+    and lands on "bayar iuran"; a NIK that already has a KPJ is sent to account activation."""
+    registration_id = request.session.get(SESSION_KEY)
+    if not registration_id:
+        messages.info(request, _("Silakan isi formulir pendaftaran dari awal."))
+        return redirect("registration:bpu")
+    form = RegistrationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered = bpu_registration_confirm(
+                registration_id=registration_id,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+            )
+        except NikAlreadyRegistered:
+            request.session.pop(SESSION_KEY, None)
+            messages.info(
+                request,
+                _(
+                    "NIK Anda sudah terdaftar sebagai peserta, jadi tidak perlu mendaftar lagi. "
+                    "Aktifkan akun online dengan nomor KPJ Anda (tertera di kartu peserta)."
+                ),
+            )
+            return redirect("accounts:activate")
+        except RegistrationError as error:
+            if error.reason == "invalid":
+                form.add_error("code", _("Kode salah. Periksa email Anda lalu coba lagi."))
+            else:
+                request.session.pop(SESSION_KEY, None)
+                if error.reason == "expired":
+                    messages.error(
+                        request, _("Kode sudah kedaluwarsa. Silakan isi formulir pendaftaran lagi.")
+                    )
+                else:
+                    messages.error(
+                        request, _("Kode sudah tidak berlaku. Silakan isi formulir pendaftaran lagi.")
+                    )
+                return redirect("registration:bpu")
+        else:
+            request.session.pop(SESSION_KEY, None)
+            login(request, registered.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(
+                request,
+                _("Pendaftaran berhasil. Nomor KPJ Anda %(kpj)s. Bayar iuran pertama agar Anda terlindungi.")
+                % {"kpj": registered.participant.kpj},
+            )
+            return redirect("contributions:pay", public_id=registered.participant.public_id)
+    minutes = code_ttl_seconds() // 60
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request, "contributions/register_code.html", {"form": form, "minutes": minutes}, status=status
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def declaration_change(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Change declared income / JHT for future months; shows from which month and the history."""
+    user = request_user(request)
+    participant = owned_participant(request, public_id)
+    if participant.category != Category.BPU:
+        return TemplateResponse(
+            request,
+            "contributions/declaration.html",
+            {
+                "participant": participant,
+                "error": _("Perubahan penghasilan hanya untuk peserta Bukan Penerima Upah (BPU)."),
+            },
+            status=200 if request.method == "GET" else 400,
+        )
+    profile = BpuProfile.objects.filter(participant=participant).first()
+    initial = (
+        {"declared_income_idr": profile.declared_income_idr, "with_jht": profile.with_jht} if profile else {}
+    )
+    form = DeclarationChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = bpu_declaration_change(
+                user=user,
+                participant_public_id=participant.public_id,
+                declared_income_idr=form.cleaned_data["declared_income_idr"],
+                with_jht=form.cleaned_data["with_jht"],
+            )
+        except DeclarationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Perubahan tersimpan dan berlaku mulai iuran bulan %(month)s.")
+                % {"month": declaration.effective_from.strftime("%m/%Y")},
+            )
+            return redirect("contributions:declaration", public_id=participant.public_id)
+    try:
+        effective = next_unbilled_period(participant.pk)
+    except DeclarationError:
+        effective = None
+    context = {
+        "participant": participant,
+        "profile": profile,
+        "form": form,
+        "effective": effective,
+        "history": declarations_of_participant(participant=participant),
+    }
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "contributions/declaration.html", context, status=status)

@@ -1,0 +1,272 @@
+"""Rate tables, claim thresholds and holiday overrides: administrators edit, effective-dated, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from backoffice.roles import StaffRole
+from claims.selectors import claim_rules_on
+from claims.service_level import due_date_for
+from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
+from participants.rates.selectors import public_holidays_between, rate_table_on
+from tests.backoffice.payment_factories import staff
+from tests.factories import BranchFactory
+
+TODAY = dt.date(2026, 3, 10)
+RATES = "/admin/participants/rate/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Any:
+    with time_machine.travel(
+        dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False
+    ):
+        yield
+
+
+@pytest.fixture
+def people() -> dict[str, Any]:
+    branch = BranchFactory()
+    return {
+        "administrator": staff(StaffRole.ADMINISTRATOR),
+        "reviewer": staff(StaffRole.REVIEWER, branch),
+        "supervisor": staff(StaffRole.SUPERVISOR, branch),
+        "auditor": staff(StaffRole.AUDITOR),
+    }
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def online_limit() -> Rate:
+    return Rate.objects.get(program="KLAIM", segment="ALL", component="online_limit")
+
+
+def rate_form(rate: Rate | None = None, **changes: Any) -> dict[str, Any]:
+    data = {
+        "program": "KLAIM",
+        "segment": "ALL",
+        "component": "online_limit",
+        "unit": "rupiah",
+        "value": "15000000",
+        "effective_from": "2026-04-01",
+        "source": "Keputusan Direksi",
+    }
+    if rate is not None:
+        data.update(
+            program=rate.program,
+            segment=rate.segment,
+            component=rate.component,
+            unit=rate.unit,
+            value=str(rate.value),
+            effective_from=rate.effective_from.isoformat(),
+            source=rate.source,
+        )
+    data.update(changes)
+    return data
+
+
+# --- Thresholds are effective-dated rows read through one selector ----------------------------
+
+
+def test_claim_thresholds_come_from_the_rate_table() -> None:
+    rules = claim_rules_on(TODAY)
+    assert (rules.online_limit_idr, rules.second_approval_threshold_idr) == (15_000_000, 50_000_000)
+    Rate.objects.create(
+        program="KLAIM",
+        segment="ALL",
+        component="online_limit",
+        unit="rupiah",
+        value=Decimal("20000000"),
+        effective_from=dt.date(2026, 4, 1),
+        source="test",
+    )
+    assert claim_rules_on(dt.date(2026, 3, 31)).online_limit_idr == 15_000_000
+    assert claim_rules_on(dt.date(2026, 4, 1)).online_limit_idr == 20_000_000
+    assert rate_table_on(dt.date(2026, 4, 1)).rupiah("KLAIM", "ALL", "online_limit") == 20_000_000
+
+
+# --- Who may edit -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["reviewer", "supervisor", "auditor"])
+def test_other_roles_only_look(people: dict[str, Any], role: str) -> None:
+    client = client_for(people[role])
+    rate = online_limit()
+    assert client.get(RATES).status_code == 200
+    assert client.get(f"{RATES}{rate.pk}/change/").status_code == 200
+    assert client.get(f"{RATES}{rate.pk}/history/").status_code == 200
+    assert client.post(f"{RATES}add/", rate_form()).status_code == 403
+    assert client.post(f"{RATES}{rate.pk}/change/", rate_form(rate, value="1")).status_code == 403
+    assert client.post(f"{RATES}{rate.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            "/admin/participants/holidayoverride/add/", {"date": "2026-04-02", "note": "x"}
+        ).status_code
+        == 403
+    )
+    assert Rate.objects.filter(component="online_limit").count() == 1
+    assert online_limit().value == Decimal("15000000")
+    assert not HolidayOverride.objects.exists()
+
+
+def test_staff_without_role_cannot_see_rates() -> None:
+    assert client_for(staff(None, BranchFactory())).get(RATES).status_code == 403
+
+
+def test_administrator_adds_a_future_rate_with_history(people: dict[str, Any]) -> None:
+    response = client_for(people["administrator"]).post(f"{RATES}add/", rate_form(value="20000000"))
+    assert response.status_code == 302
+    new = Rate.objects.get(component="online_limit", effective_from=dt.date(2026, 4, 1))
+    assert new.value == Decimal("20000000")
+    record = new.history.get()
+    assert (record.history_type, record.history_user_id) == ("+", people["administrator"].pk)
+
+
+def test_a_rate_in_force_cannot_be_edited(people: dict[str, Any]) -> None:
+    rate = online_limit()
+    response = client_for(people["administrator"]).post(
+        f"{RATES}{rate.pk}/change/", rate_form(rate, value="25000000", effective_from="2026-05-01")
+    )
+    assert response.status_code == 200
+    assert "sudah berlaku sejak 01/01/2024 dan tidak boleh diubah" in response.content.decode()
+    rate.refresh_from_db()
+    assert (rate.value, rate.effective_from) == (Decimal("15000000"), dt.date(2024, 1, 1))
+    assert rate.history.count() == 0
+
+
+@pytest.mark.parametrize("effective_from", ["2026-03-10", "2025-01-01"])
+def test_a_new_rate_must_start_after_today(people: dict[str, Any], effective_from: str) -> None:
+    response = client_for(people["administrator"]).post(
+        f"{RATES}add/", rate_form(value="1", effective_from=effective_from)
+    )
+    assert response.status_code == 200
+    assert "Tanggal berlaku harus setelah hari ini" in response.content.decode()
+    assert Rate.objects.filter(component="online_limit").count() == 1
+
+
+def test_a_future_rate_can_be_edited_and_deleted(people: dict[str, Any]) -> None:
+    future = Rate.objects.create(
+        program="KLAIM",
+        segment="ALL",
+        component="online_limit",
+        unit="rupiah",
+        value=Decimal("20000000"),
+        effective_from=dt.date(2026, 4, 1),
+        source="draft",
+    )
+    client = client_for(people["administrator"])
+    assert client.post(f"{RATES}{future.pk}/change/", rate_form(future, value="21000000")).status_code == 302
+    future.refresh_from_db()
+    assert future.value == Decimal("21000000")
+    assert client.post(f"{RATES}{online_limit_in_force().pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{RATES}{future.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Rate.objects.filter(pk=future.pk).exists()
+    assert [h.history_type for h in Rate.history.filter(id=future.pk).order_by("history_date")] == [
+        "+",
+        "~",
+        "-",
+    ]
+
+
+def online_limit_in_force() -> Rate:
+    return Rate.objects.get(component="online_limit", effective_from=dt.date(2024, 1, 1))
+
+
+def test_no_bulk_delete_of_rates(people: dict[str, Any]) -> None:
+    form = client_for(people["administrator"]).get(RATES).context["action_form"]
+    names = set() if form is None else {name for name, _ in form.fields["action"].choices}
+    assert "delete_selected" not in names
+
+
+def test_development_rate_of_an_ended_year_is_locked(people: dict[str, Any]) -> None:
+    past = DevelopmentRate.objects.get_or_create(
+        year=2025, defaults={"rate_percent": Decimal("6.000"), "source": "x", "assumed": True}
+    )[0]
+    before = (past.rate_percent, past.source)
+    client = client_for(people["administrator"])
+    response = client.post(
+        f"/admin/participants/developmentrate/{past.pk}/change/",
+        {"year": "2025", "rate_percent": "9.000", "source": "x"},
+    )
+    assert response.status_code == 200
+    assert "Tahun 2025 sudah berakhir" in response.content.decode()
+    past.refresh_from_db()
+    assert (past.rate_percent, past.source) == before
+    DevelopmentRate.objects.filter(year=2026).delete()
+    added = client.post(
+        "/admin/participants/developmentrate/add/",
+        {"year": "2026", "rate_percent": "5.500", "source": "RUPS"},
+    )
+    assert added.status_code == 302
+    assert DevelopmentRate.objects.get(year=2026).rate_percent == Decimal("5.500")
+
+
+# --- Holidays ----------------------------------------------------------------------------------
+
+
+def test_holiday_override_moves_due_dates(people: dict[str, Any]) -> None:
+    # Complete on Monday 23 March 2026: five working days → Monday 30 March.
+    assert due_date_for(dt.date(2026, 3, 23)) == dt.date(2026, 3, 30)
+    client = client_for(people["administrator"])
+    response = client.post(
+        "/admin/participants/holidayoverride/add/",
+        {"date": "2026-03-24", "is_holiday": "on", "note": "Cuti bersama Idul Fitri"},
+    )
+    assert response.status_code == 302
+    assert due_date_for(dt.date(2026, 3, 23)) == dt.date(2026, 3, 31)
+    assert HolidayOverride.objects.get().history.get().history_user_id == people["administrator"].pk
+
+
+def test_holiday_override_can_cancel_a_library_holiday() -> None:
+    assert dt.date(2026, 8, 17) in public_holidays_between(dt.date(2026, 8, 1), dt.date(2026, 8, 31))
+    HolidayOverride.objects.create(date=dt.date(2026, 8, 17), is_holiday=False, note="uji")
+    assert dt.date(2026, 8, 17) not in public_holidays_between(dt.date(2026, 8, 1), dt.date(2026, 8, 31))
+    assert due_date_for(dt.date(2026, 8, 14)) == dt.date(2026, 8, 21)
+
+
+def test_past_holiday_override_is_refused(people: dict[str, Any]) -> None:
+    past = HolidayOverride.objects.create(date=dt.date(2026, 3, 2), is_holiday=True, note="lama")
+    client = client_for(people["administrator"])
+    response = client.post(
+        f"/admin/participants/holidayoverride/{past.pk}/change/", {"date": "2026-03-02", "note": "ubah"}
+    )
+    assert "sudah berlaku" in response.content.decode()
+    past.refresh_from_db()
+    assert (past.is_holiday, past.note) == (True, "lama")
+    response = client.post("/admin/participants/holidayoverride/add/", {"date": "2026-03-01", "note": "x"})
+    assert "Tanggal harus setelah hari ini." in response.content.decode()
+    assert HolidayOverride.objects.count() == 1
+
+
+def test_holiday_overrides_are_cached_and_dropped_on_change(django_assert_num_queries: Any) -> None:
+    aug = (dt.date(2026, 8, 1), dt.date(2026, 8, 31))
+    override = HolidayOverride.objects.create(date=dt.date(2026, 8, 18), is_holiday=True, note="cuti")
+    with django_assert_num_queries(1):
+        assert dt.date(2026, 8, 18) in public_holidays_between(*aug)
+    with django_assert_num_queries(0):
+        assert dt.date(2026, 8, 18) in public_holidays_between(*aug)
+    override.delete()
+    assert dt.date(2026, 8, 18) not in public_holidays_between(*aug)
+
+
+def test_holiday_overrides_are_read_from_the_database_when_the_cache_is_down(settings: Any) -> None:
+    HolidayOverride.objects.create(date=dt.date(2026, 8, 18), is_holiday=True, note="cuti")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    assert dt.date(2026, 8, 18) in public_holidays_between(dt.date(2026, 8, 1), dt.date(2026, 8, 31))
