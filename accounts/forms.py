@@ -50,6 +50,9 @@ class PortalLoginForm(_NoColonLabels, LoginForm):
         return {"email": self._resolved[login], "password": self.cleaned_data["password"]}
 
 
+CODE_CHANNELS = [("email", _("Email")), ("sms", _("SMS ke nomor HP yang tercatat"))]
+
+
 class ActivationForm(_NoColonLabels, forms.Form):
     """Step 1: who you are (NIK + KPJ + date of birth), where to send the code, and a password."""
 
@@ -73,6 +76,13 @@ class ActivationForm(_NoColonLabels, forms.Form):
     )
     email = forms.EmailField(
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    channel = forms.ChoiceField(
+        label=_("Kirim kode lewat"),
+        choices=CODE_CHANNELS,
+        initial="email",
+        required=False,
+        help_text=_("SMS dikirim ke nomor HP yang tercatat untuk KPJ Anda."),
     )
     password1 = forms.CharField(
         label=_("Kata sandi"),
@@ -107,6 +117,9 @@ class ActivationForm(_NoColonLabels, forms.Form):
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
 
+    def clean_channel(self) -> str:
+        return self.cleaned_data.get("channel") or "email"
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
@@ -137,3 +150,9 @@ class ActivationCodeForm(_NoColonLabels, forms.Form):
         if not value.isdigit():
             raise forms.ValidationError(_("Kode terdiri dari 6 angka."), code="invalid")
         return value
+
+
+class ResendCodeForm(forms.Form):
+    """Ask for a new code, by email or by SMS."""
+
+    channel = forms.ChoiceField(choices=CODE_CHANNELS)

@@ -31,6 +31,11 @@ class PendingActivation(models.Model):
     # flow looks identical to the visitor but can never complete.
     email_taken = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(_("percobaan kode"), default=0)
+    # Where the current code went (email, or SMS to the phone on record) and when a new one may be asked.
+    channel = models.CharField(_("saluran kode"), max_length=5, default="email")
+    phone = models.CharField(_("nomor HP tercatat"), max_length=20, blank=True)
+    sends = models.PositiveSmallIntegerField(_("kode dikirim"), default=1)
+    last_sent_at = models.DateTimeField(_("kode terakhir dikirim"), null=True, blank=True)
     expires_at = models.DateTimeField(_("berlaku sampai"))
     used_at = models.DateTimeField(_("dipakai pada"), null=True, blank=True)
     voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)

@@ -1,4 +1,6 @@
-"""Writes for online accounts: activation by emailed code, account creation, ending sessions."""
+"""Writes for online accounts: activation by a code sent by email or SMS, account creation, ending
+sessions. Codes leave through the notification outbox (notifications.services.notify), never inside
+the request."""
 
 from __future__ import annotations
 
@@ -19,13 +21,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import PendingActivation
+from accounts.ratelimit import ratelimit_hit
+from notifications.phones import normalize_msisdn
+from notifications.services import notify
 from participants.models import Participant, User
 from participants.selectors import participant_find_for_activation
 
 
 class ActivationError(Exception):
     """The code step failed. `reason` is one of: invalid, expired, void (shown as distinct messages:
-    none of them reveals anything about the participant, only about the code the visitor holds)."""
+    none of them reveals anything about the participant, only about the code the visitor holds);
+    asking for a new code adds cooldown, limit, no_phone and rate_limited."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -38,16 +44,71 @@ def _code_hash(*, activation_id: uuid.UUID, code: str) -> str:
 
 
 def _send(*, template: str, email: str, context: dict[str, object]) -> None:
+    """Mail `templates/accounts/email/<template>_subject.txt` / `_message.txt` now (BPU registration's
+    codes through accounts.codes; activation codes go through the notification outbox instead)."""
     subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"accounts/email/{template}_message.txt", context)
     send_mail(subject, body, None, [email])
 
 
+_HOUR = 60 * 60
+
+
+def _phone_allows_sms(phone: str) -> bool:
+    return bool(phone) and ratelimit_hit(
+        key=f"activate:phone:{phone}", limit=settings.ACTIVATION_RATE_PER_PHONE, window_seconds=_HOUR
+    )
+
+
+def _queue_code(*, activation: PendingActivation, code: str, language: str) -> None:
+    """Queue the code (or, when the email is taken, the notice) through the outbox; sent after commit."""
+    minutes = settings.ACTIVATION_CODE_TTL // 60
+    key = f"activation:{activation.id}:{activation.sends}"
+    sms = activation.channel == "sms"
+    if activation.email_taken:
+        # The flow must look the same to the visitor: the chosen channel gets a message too.
+        notify(
+            event="activation_email_taken",
+            event_key=key,
+            context={"minutes": minutes},
+            email=activation.email,
+            phone=activation.phone if sms else None,
+            language=language,
+        )
+        return
+    notify(
+        event="activation_code",
+        event_key=key,
+        context={"code": code, "minutes": minutes, "name": activation.participant.full_name},
+        email=None if sms else activation.email,
+        phone=activation.phone if sms else None,
+        language=language,
+        sensitive=True,
+    )
+
+
+def _new_code(activation: PendingActivation) -> str:
+    code = f"{secrets.randbelow(10**6):06d}"
+    activation.code_hash = _code_hash(activation_id=activation.id, code=code)
+    return code
+
+
 @transaction.atomic
 def activation_start(
-    *, nik: str, kpj: str, birth_date: dt.date, email: str, password: str
+    *,
+    nik: str,
+    kpj: str,
+    birth_date: dt.date,
+    email: str,
+    password: str,
+    channel: str = "email",
+    language: str = "id",
 ) -> PendingActivation | None:
-    """Check NIK + KPJ + date of birth and, on a match, email a 6-digit code; None when no match.
+    """Check NIK + KPJ + date of birth and, on a match, send a 6-digit code; None when no match.
+
+    The code goes by email, or with `channel="sms"` to the phone on record for the KPJ (by email when
+    there is none, or when that phone's SMS codes are over ACTIVATION_RATE_PER_PHONE per hour). It is
+    queued in the notification outbox in this transaction and sent by a task after commit.
 
     "No match" also covers a KPJ that already has an account: the caller shows one generic message
     either way. When the email already belongs to an account, the visitor sees the same next step,
@@ -66,26 +127,68 @@ def activation_start(
         participant=participant, used_at__isnull=True, voided_at__isnull=True
     ).update(voided_at=now)
     email_taken = User.objects.filter(email__iexact=email).exists()
-    code = f"{secrets.randbelow(10**6):06d}"
+    phone = normalize_msisdn(participant.phone) or ""
     activation = PendingActivation(
         participant=participant,
         email=email,
         password_hash=make_password(password),
         email_taken=email_taken,
         expires_at=now + dt.timedelta(seconds=settings.ACTIVATION_CODE_TTL),
+        phone=phone,
+        channel="sms" if channel == "sms" and _phone_allows_sms(phone) else "email",
+        last_sent_at=now,
     )
-    activation.code_hash = _code_hash(activation_id=activation.id, code=code)
+    code = _new_code(activation)
     activation.save(force_insert=True)
-    minutes = settings.ACTIVATION_CODE_TTL // 60
-    if email_taken:
-        _send(template="activation_email_taken", email=email, context={"minutes": minutes})
-    else:
-        _send(
-            template="activation_code",
-            email=email,
-            context={"code": code, "minutes": minutes, "name": participant.full_name},
-        )
+    _queue_code(activation=activation, code=code, language=language)
     return activation
+
+
+def activation_resend(
+    *, activation_id: uuid.UUID | str, channel: str, language: str = "id"
+) -> PendingActivation:
+    """Send a new code for a pending activation, by email or SMS; the previous code stops working.
+
+    Raises ActivationError("void") for a used, voided, expired or unknown activation, "cooldown"
+    before ACTIVATION_RESEND_COOLDOWN seconds since the last code, "limit" after ACTIVATION_MAX_SENDS
+    codes, "no_phone" when SMS is asked and no phone is on record, "rate_limited" when the phone's SMS
+    codes are over their hourly limit. Wrong-code attempts carry over (a new code does not reset
+    them). Nothing changes when it raises.
+    """
+    with transaction.atomic():
+        try:
+            activation = (
+                PendingActivation.objects.select_for_update()
+                .select_related("participant")
+                .get(pk=activation_id)
+            )
+        except (PendingActivation.DoesNotExist, ValueError, TypeError):
+            raise ActivationError("void") from None
+        now = timezone.now()
+        if activation.used_at or activation.voided_at or now >= activation.expires_at:
+            raise ActivationError("void")
+        if now < resend_available_at(activation):
+            raise ActivationError("cooldown")
+        if activation.sends >= settings.ACTIVATION_MAX_SENDS:
+            raise ActivationError("limit")
+        if channel == "sms":
+            if not activation.phone:
+                raise ActivationError("no_phone")
+            if not _phone_allows_sms(activation.phone):
+                raise ActivationError("rate_limited")
+        activation.channel = "sms" if channel == "sms" else "email"
+        activation.sends += 1
+        activation.last_sent_at = now
+        activation.expires_at = now + dt.timedelta(seconds=settings.ACTIVATION_CODE_TTL)
+        code = _new_code(activation)
+        activation.save(update_fields=["channel", "sends", "last_sent_at", "expires_at", "code_hash"])
+        _queue_code(activation=activation, code=code, language=language)
+    return activation
+
+
+def resend_available_at(activation: PendingActivation) -> dt.datetime:
+    sent = activation.last_sent_at or activation.created_at
+    return sent + dt.timedelta(seconds=settings.ACTIVATION_RESEND_COOLDOWN)
 
 
 def activation_confirm(*, activation_id: uuid.UUID | str, code: str) -> User:
@@ -131,6 +234,8 @@ def activation_confirm(*, activation_id: uuid.UUID | str, code: str) -> User:
                         participant=activation.participant,
                         email=activation.email,
                         password_hash=activation.password_hash,
+                        # An SMS code proves the phone on record, not the email address.
+                        email_verified=activation.channel == "email",
                     )
             except _AccountConflict:
                 # Someone took the email or the KPJ since the code was sent.
@@ -149,7 +254,9 @@ class _AccountConflict(Exception):
     pass
 
 
-def _account_create(*, participant: Participant, email: str, password_hash: str) -> User:
+def _account_create(
+    *, participant: Participant, email: str, password_hash: str, email_verified: bool = True
+) -> User:
     """Create the user with an already-hashed password, link the KPJ, record the verified email."""
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     if locked.user_id is not None:
@@ -162,7 +269,7 @@ def _account_create(*, participant: Participant, email: str, password_hash: str)
     user.save(update_fields=["password"])
     locked.user = user
     locked.save(update_fields=["user", "updated_at"])
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddress.objects.create(user=user, email=user.email, verified=email_verified, primary=True)
     return user
 
 

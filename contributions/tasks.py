@@ -8,10 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import structlog
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from portal.celery import idempotent_task
 
@@ -28,31 +25,16 @@ def render_receipt(receipt_id: int) -> bool:
 
 @idempotent_task()
 def send_payment_receipt(payment_id: int) -> bool:
-    """Email "pembayaran diterima". Claims the send first, so two deliveries send at most once."""
+    """Queue "pembayaran diterima" (with the receipt link) through the notification outbox; the
+    outbox's idempotency key makes a second delivery queue nothing."""
     from contributions.models import Receipt
+    from notifications.events import payment_received
 
-    receipt = Receipt.objects.select_related("payment__participant").filter(payment_id=payment_id).first()
-    if receipt is None:
-        return False
-    participant = receipt.payment.participant
-    to = participant.email or (participant.user.email if participant.user else "")
-    if not to:
-        return False
-    claimed = Receipt.objects.filter(pk=receipt.pk, email_sent_at__isnull=True).update(
+    queued = payment_received(payment_id=payment_id)
+    Receipt.objects.filter(payment_id=payment_id, email_sent_at__isnull=True).update(
         email_sent_at=timezone.now()
     )
-    if not claimed:
-        return False
-    try:
-        with translation.override("id"):
-            context = {"s": receipt.snapshot, "receipt": receipt}
-            body = render_to_string("contributions/email/payment_received.txt", context)
-            subject = render_to_string("contributions/email/payment_received_subject.txt", context).strip()
-        send_mail(subject, body, None, [to])
-    except Exception:
-        Receipt.objects.filter(pk=receipt.pk).update(email_sent_at=None)  # let the retry send it
-        raise
-    return True
+    return bool(queued)
 
 
 @idempotent_task()
@@ -113,47 +95,12 @@ def deactivate_unpaid_members() -> int:
 
 @idempotent_task()
 def send_due_reminders() -> int:
-    """On the 12th: remind every active BPU participant whose current month is unpaid (once per month)."""
-    from django.db.models import Q
+    """On the 12th: remind every active BPU participant whose current month is unpaid (once per month
+    and channel, through the notification outbox; see notifications.events.due_reminders_fan_out)."""
+    from contributions.billing import current_period
+    from notifications.events import due_reminders_fan_out
 
-    from contributions.billing import current_period, month_end
-    from participants.models import Category, MembershipStatus, Participant
-
-    period = current_period()
-    ids = (
-        Participant.objects.filter(category=Category.BPU, status=MembershipStatus.AKTIF)
-        .filter(Q(protected_until__isnull=True) | Q(protected_until__lt=month_end(period)))
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
-    count = 0
-    for pk in ids.iterator():
-        send_due_reminder.delay(pk, period.isoformat())
-        count += 1
-    return count
-
-
-@idempotent_task()
-def send_due_reminder(participant_id: int, period: str) -> bool:
-    from contributions.models import DueReminder
-    from participants.models import Participant
-
-    month = dt.date.fromisoformat(period)
-    try:
-        with transaction.atomic():
-            reminder = DueReminder.objects.create(participant_id=participant_id, period=month)
-    except IntegrityError:
-        reminder = DueReminder.objects.get(participant_id=participant_id, period=month)
-        if reminder.sent_at:
-            return False
-    participant = Participant.objects.get(pk=participant_id)
-    with translation.override("id"):
-        context = {"participant": participant, "period": month, "due": month.replace(day=15)}
-        body = render_to_string("contributions/email/due_reminder.txt", context)
-        subject = render_to_string("contributions/email/due_reminder_subject.txt", context).strip()
-    send_mail(subject, body, None, [participant.email])
-    DueReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
-    return True
+    return due_reminders_fan_out(period=current_period())
 
 
 @idempotent_task()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "backoffice",
     "branches",
     "layanan",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -344,6 +345,11 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 # Activation: 6-digit code by email, valid ACTIVATION_CODE_TTL seconds, void after 5 wrong codes.
 ACTIVATION_CODE_TTL = 10 * 60
 ACTIVATION_CODE_MAX_ATTEMPTS = 5
+# A new code (same or other channel) may be asked after the cool-down, at most ACTIVATION_MAX_SENDS
+# codes per activation; SMS codes per phone number per hour are capped too.
+ACTIVATION_RESEND_COOLDOWN = env.int("ACTIVATION_RESEND_COOLDOWN", default=60)
+ACTIVATION_MAX_SENDS = env.int("ACTIVATION_MAX_SENDS", default=5)
+ACTIVATION_RATE_PER_PHONE = env.int("ACTIVATION_RATE_PER_PHONE", default=5)
 # Activation starts (right or wrong) allowed per hour, per client IP and per KPJ.
 ACTIVATION_RATE_PER_IP = env.int("ACTIVATION_RATE_PER_IP", default=20)
 ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)
@@ -378,8 +384,35 @@ MAILERS = {
         env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
     )
 }
+# Production through an email service provider with django-anymail: EMAIL_ESP=brevo|mailgun|postmark|
+# sendgrid|amazon_ses|... and EMAIL_ESP_API_KEY (becomes ANYMAIL["<ESP>_API_KEY"]); EMAIL_URL otherwise.
+EMAIL_ESP = env.str("EMAIL_ESP", default="")
+if EMAIL_ESP:
+    if not EMAIL_ESP.replace("_", "").isalnum():
+        raise ConfigError("EMAIL_ESP must be an anymail backend name such as brevo or mailgun")
+    MAILERS = {"default": {"BACKEND": f"anymail.backends.{EMAIL_ESP}.EmailBackend", "OPTIONS": {}}}
+    ANYMAIL = {f"{EMAIL_ESP.upper()}_API_KEY": env.str("EMAIL_ESP_API_KEY", default="")}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal Peserta <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications and the SMS balance service — owned by the notifications app ----------------------
+# SMS_SENDER=fake (development and tests: printed and kept in memory) or zenziva (console API over
+# httpx). Inbound SMS and delivery reports are authenticated by shared secrets in `X-SMS-Secret`; the
+# development defaults are public, production has none (the endpoints answer 503 until set).
+SMS_SENDER = env.str("SMS_SENDER", default="fake" if DEBUG else "zenziva")
+if SMS_SENDER not in {"fake", "zenziva"}:
+    raise ConfigError("SMS_SENDER must be fake or zenziva")
+ZENZIVA_BASE_URL = env.str("ZENZIVA_BASE_URL", default="https://console.zenziva.net/reguler/api")
+ZENZIVA_USERKEY = env.str("ZENZIVA_USERKEY", default="")
+ZENZIVA_PASSKEY = env.str("ZENZIVA_PASSKEY", default="")
+ZENZIVA_CHANNEL = env.str("ZENZIVA_CHANNEL", default="sms")  # sms or wa (WhatsApp)
+SMS_SENDER_TIMEOUT = env.float("SMS_SENDER_TIMEOUT", default=10.0)
+SMS_INBOUND_SECRET = env.str("SMS_INBOUND_SECRET", default="dev-sms-inbound-secret" if DEBUG else "")
+SMS_STATUS_SECRET = env.str("SMS_STATUS_SECRET", default="dev-sms-status-secret" if DEBUG else "")
+SMS_INBOUND_RATE_PER_SENDER = env.int("SMS_INBOUND_RATE_PER_SENDER", default=10)
+SMS_INBOUND_RATE_WINDOW = env.int("SMS_INBOUND_RATE_WINDOW", default=600)
+SMS_REGISTER_RATE_PER_KPJ = env.int("SMS_REGISTER_RATE_PER_KPJ", default=5)
+NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
 
 # --- Celery ---------------------------------------------------------------------------------------
 
@@ -425,7 +458,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=15, hour=1),
     },
     "bpu-due-reminders": {
-        "task": "contributions.tasks.send_due_reminders",
+        "task": "contributions.tasks.send_due_reminders",  # queues notifications (notifications.events)
         "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
     },
     "bpu-purge-pending-registrations": {
@@ -436,6 +469,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "branches.tasks.send_booking_reminders",
         "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
+    "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
 }
 
 # --- Logging --------------------------------------------------------------------------------------

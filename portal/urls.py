@@ -15,6 +15,8 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("akun/", include("accounts.urls")),
+    path("akun/notifikasi/", include("notifications.urls")),
+    path("sms/", include("notifications.sms_urls")),
     # allauth's own names (account_login, account_logout, mfa_index, ...) cannot live in a namespace.
     path("akun/", include("allauth.urls")),
     path("peserta/", include("participants.urls")),
@@ -32,3 +34,4 @@ urlpatterns = [
 
 if settings.DEBUG:  # the fake gateway's sandbox: development only, 404 in production
     urlpatterns.append(path("_dev/gateway/", include("contributions.dev_urls")))
+    urlpatterns.append(path("_dev/sms/", include("notifications.dev_urls")))

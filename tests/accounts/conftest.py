@@ -39,6 +39,21 @@ def _clean_cache_and_redirect(settings: Any) -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _outbox_worker_for_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes leave through the notification outbox task. These tests stand in for the worker: the
+    task runs as soon as it is enqueued, for activation messages (other notices stay queued)."""
+    from notifications import tasks
+    from notifications.models import Outbox
+    from notifications.services import outbox_deliver
+
+    def run(outbox_id: int) -> None:
+        if Outbox.objects.filter(pk=outbox_id, event__startswith="activation").exists():
+            outbox_deliver(outbox_id=outbox_id)
+
+    monkeypatch.setattr(tasks.send_outbox, "delay_on_commit", run)
+
+
 @pytest.fixture
 def nik() -> str:
     return make_nik(birth_date=BIRTH_DATE, sex="L", serial=4321)

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 
 from contributions import tasks
-from contributions.models import DueReminder, Payment, Receipt
+from contributions.models import Payment, Receipt
 from contributions.models import PaymentStatus as S
 from contributions.services import last_due_period, membership_deactivate_unpaid
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason
@@ -80,30 +80,39 @@ def test_nonaktif_after_three_unpaid_months(db: None) -> None:
     assert Participant.objects.get(pk=never_paid_new.pk).status == MembershipStatus.AKTIF
 
 
-def test_due_reminders_once_per_month(db: None, monkeypatch: Any) -> None:
+def test_due_reminders_once_per_month(db: None) -> None:
+    from notifications.models import Outbox
+    from notifications.services import outbox_deliver_queued
+
     unpaid = bpu_participant(protected_until=dt.date(2026, 2, 28))
     bpu_participant(protected_until=dt.date(2026, 3, 31))  # March already paid
-    monkeypatch.setattr(tasks.send_due_reminder, "delay", lambda *a: tasks.send_due_reminder(*a))
     with time_machine.travel(dt.datetime(2026, 3, 12, 1, 0, tzinfo=dt.UTC)):
         assert tasks.send_due_reminders() == 1
-        tasks.send_due_reminder(unpaid.pk, "2026-03-01")  # redelivered
+        assert tasks.send_due_reminders() == 1  # redelivered before sending: the same row, re-enqueued
+        assert outbox_deliver_queued() == 1
+        assert tasks.send_due_reminders() == 0  # after sending: nothing
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [unpaid.email]
     assert "15 Maret 2026" in mail.outbox[0].body
-    assert DueReminder.objects.get().sent_at is not None
+    assert Outbox.objects.get().event == "due_reminder"
 
 
 def test_receipt_email_sent_once(payment: Payment) -> None:
     from django.test import Client
 
+    from notifications.services import outbox_deliver_queued
     from tests.contributions.conftest import post_notification
     from tests.contributions.factories import notification
 
     gateway_says(payment, "settlement")
     post_notification(Client(), notification(payment, "settlement"))
     assert tasks.send_payment_receipt(payment.pk) is True
-    assert tasks.send_payment_receipt(payment.pk) is False
+    assert tasks.send_payment_receipt(payment.pk) is True  # still queued: returned for enqueueing
+    assert outbox_deliver_queued() == 1
+    assert tasks.send_payment_receipt(payment.pk) is False  # sent: nothing to queue
+    assert outbox_deliver_queued() == 0
     assert len(mail.outbox) == 1
     receipt = Receipt.objects.get(payment=payment)
     assert receipt.number in mail.outbox[0].subject
     assert "Rp110.400" in mail.outbox[0].body
+    assert f"/payments/{payment.public_id}/bukti/" in mail.outbox[0].body

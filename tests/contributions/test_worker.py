@@ -13,6 +13,7 @@ from django.test import Client
 from contributions import tasks
 from contributions.models import Receipt
 from contributions.services import payment_create
+from notifications.models import Outbox
 from tests.contributions.conftest import post_notification
 from tests.contributions.factories import bpu_participant, gateway_says, notification
 
@@ -36,9 +37,12 @@ def test_settlement_renders_and_emails_once(celery_worker: Any) -> None:
     gateway_says(payment, "settlement")
     assert post_notification(Client(), notification(payment, "settlement")).status_code == 200
     _wait(
-        lambda: Receipt.objects.filter(
-            payment=payment, rendered_at__isnull=False, email_sent_at__isnull=False
-        ).exists()
+        lambda: (
+            Receipt.objects.filter(
+                payment=payment, rendered_at__isnull=False, email_sent_at__isnull=False
+            ).exists()
+            and Outbox.objects.filter(event="payment_received", status="sent").exists()
+        )
     )
     receipt = Receipt.objects.get(payment=payment)
     first_name, rendered_at = receipt.pdf.name, receipt.rendered_at

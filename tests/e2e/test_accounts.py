@@ -1,11 +1,10 @@
 import datetime as dt
-import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.factories import ParticipantFactory, make_nik
+from tests.notifications.helpers import activation_code_from_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,9 +31,7 @@ def test_activate_then_log_in_with_kpj(page: Page, live_server: object) -> None:
     page.get_by_role("button", name="Kirim kode").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Masukkan kode aktivasi")
-    match = re.search(r"^\s+(\d{6})\s*$", mail.outbox[-1].body, re.MULTILINE)
-    assert match is not None
-    page.get_by_label("Kode aktivasi").fill(match.group(1))
+    page.get_by_label("Kode aktivasi").fill(activation_code_from_mail("e2e@contoh.id"))
     page.get_by_role("button", name="Aktifkan akun").click()
     expect(page.get_by_text("Akun online Anda sudah aktif")).to_be_visible()
 
