@@ -260,4 +260,4 @@ def test_crediting_costs_the_same_queries_for_1_or_12_months(client: Client, own
     one = _crediting_queries(client, owner, 1)
     twelve = _crediting_queries(client, owner, 12)
     assert twelve == one
-    assert one <= 30, one  # 28 when written
+    assert one <= 32, one  # 28 when written; 31 with the payment history row and the outbox notice
