@@ -27,6 +27,7 @@ from notifications.services import SENT, SKIPPED, notify, outbox_deliver
 from notifications.tasks import _backoff, send_outbox
 from tests.factories import ParticipantFactory, StaffFactory, UserFactory
 from tests.notifications.conftest import STATUS_SECRET
+from tests.staff_login import staff_login
 
 
 def queue_sms(phone: str = "081311112222", key: str = "k1", **kwargs: Any) -> Outbox:
@@ -415,8 +416,7 @@ def test_dashboard_links_to_preferences(owner: Any, owner_client: Client) -> Non
 def test_outbox_admin_is_read_only(db: None) -> None:
     row = queue_sms()
     admin = StaffFactory(is_superuser=True)
-    client = Client()
-    client.force_login(admin)
+    client = staff_login(Client(), admin)
     changelist = client.get("/admin/notifications/outbox/")
     assert changelist.status_code == 200
     assert "sms_reply" in changelist.content.decode()
