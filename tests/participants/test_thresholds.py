@@ -137,6 +137,8 @@ def test_administrator_adds_a_future_rate_with_history(people: dict[str, Any]) -
 
 def test_a_rate_in_force_cannot_be_edited(people: dict[str, Any]) -> None:
     rate = online_limit()
+    # Zero when the rows come from the migrations; reference rows reloaded after a flush have one.
+    history_before = rate.history.count()
     response = client_for(people["administrator"]).post(
         f"{RATES}{rate.pk}/change/", rate_form(rate, value="25000000", effective_from="2026-05-01")
     )
@@ -144,7 +146,7 @@ def test_a_rate_in_force_cannot_be_edited(people: dict[str, Any]) -> None:
     assert "sudah berlaku sejak 01/01/2024 dan tidak boleh diubah" in response.content.decode()
     rate.refresh_from_db()
     assert (rate.value, rate.effective_from) == (Decimal("15000000"), dt.date(2024, 1, 1))
-    assert rate.history.count() == 0
+    assert rate.history.count() == history_before
 
 
 @pytest.mark.parametrize("effective_from", ["2026-03-10", "2025-01-01"])
