@@ -16,6 +16,36 @@ from accounts.selectors import account_email_for_login
 BIRTH_DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 
+def new_password_field() -> forms.CharField:
+    """The new password of an online account (activation, BPU registration)."""
+    return forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minimal 10 karakter, jangan hanya angka."),
+    )
+
+
+def repeat_password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Ulangi kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def check_new_passwords(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    """Both entries equal and the password validators satisfied; errors go on the form's fields."""
+    password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", _("Kedua kata sandi tidak sama."))
+    elif password1:
+        try:
+            password_validation.validate_password(password1)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+
+
 class _NoColonLabels:
     """Labels read "Email", not "Email:" (the portal's style, and what screen readers announce)."""
 
@@ -84,17 +114,8 @@ class ActivationForm(_NoColonLabels, forms.Form):
         required=False,
         help_text=_("SMS dikirim ke nomor HP yang tercatat untuk KPJ Anda."),
     )
-    password1 = forms.CharField(
-        label=_("Kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minimal 10 karakter, jangan hanya angka."),
-    )
-    password2 = forms.CharField(
-        label=_("Ulangi kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field()
+    password2 = repeat_password_field()
 
     def clean_nik(self) -> str:
         value = "".join(self.cleaned_data["nik"].split())
@@ -122,14 +143,7 @@ class ActivationForm(_NoColonLabels, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("Kedua kata sandi tidak sama."))
-        elif password1:
-            try:
-                password_validation.validate_password(password1)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_new_passwords(self, cleaned)
         return cleaned
 
 

@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import check_new_passwords, new_password_field, repeat_password_field
 from contributions.forms import _WHOLE_RUPIAH, RupiahField
 from contributions.models import WorkType
 from participants.models import Branch, Sex
@@ -143,17 +143,8 @@ class RegistrationCodeForm(_NoColonLabels, forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
         ),
     )
-    password1 = forms.CharField(
-        label=_("Kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minimal 10 karakter, jangan hanya angka."),
-    )
-    password2 = forms.CharField(
-        label=_("Ulangi kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field()
+    password2 = repeat_password_field()
 
     def clean_code(self) -> str:
         value = "".join(self.cleaned_data["code"].split())
@@ -163,14 +154,7 @@ class RegistrationCodeForm(_NoColonLabels, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("Kedua kata sandi tidak sama."))
-        elif password1:
-            try:
-                password_validation.validate_password(password1)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_new_passwords(self, cleaned)
         return cleaned
 
 
