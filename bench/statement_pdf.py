@@ -3,12 +3,8 @@
 Budget (issue): p95 ≤ 250 ms per page in the worker. Renders a 12-month statement (one month without
 contribution, like real data) `RUNS` times after a warm-up and reports the median and p95 of
 (render time / page count). The snapshot is synthetic so the benchmark needs no database; the template,
-stylesheet, font and `portal.pdf.render_pdf` are exactly the worker's.
-
-Also measured: the same renders with one shared `ssl.SSLContext` handed to the URL fetcher. WeasyPrint's
-`URLFetcher.__init__` otherwise builds a fresh HTTPS context (loading the system CA bundle, 50-90 ms here)
-on every render, although `portal.pdf` only allows `file:` URLs. That variant shows what a one-line
-change in `portal/pdf.py` would gain; it does not change the output.
+stylesheet, font and `portal.pdf.render_pdf` are exactly the worker's, and so is the process: every tasks
+module imported and the start-up objects frozen for the garbage collector (`portal.celery`'s `worker_init`).
 
 Run: `.venv/bin/python bench/statement_pdf.py [runs]` (with the usual environment, DJANGO_DEBUG=true is fine).
 """
@@ -81,7 +77,13 @@ def main() -> int:
 
     from participants.statements.models import Statement
     from participants.statements.services import statement_pdf_context
+    from portal.celery import app, freeze_startup_objects
     from portal.pdf import render_pdf
+
+    # What a worker does before its first task: import every tasks module, then freeze what is alive
+    # (portal.celery's worker_init handler), so full GC collections do not walk the start-up objects.
+    app.loader.import_default_modules()
+    freeze_startup_objects()
 
     translation.activate("id")
     statement = Statement(

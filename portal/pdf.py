@@ -60,12 +60,21 @@ def _fonts_and_stylesheet() -> tuple[Any, Any]:
     return cached
 
 
-def render_pdf(template_name: str, context: dict[str, Any], **options: Any) -> bytes:
-    """Render a Django template to PDF bytes with the project's base stylesheet and font."""
+def render_document(template_name: str, context: dict[str, Any], **options: Any) -> Any:
+    """Lay out a Django template with the project's base stylesheet and font: a WeasyPrint `Document`.
+
+    Tests inspect its layout boxes (e.g. that no table cell overflows); `render_pdf` writes it out.
+    """
     from weasyprint import HTML
 
     fonts, stylesheet = _fonts_and_stylesheet()
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=_fetcher())
-    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=fonts, **options)
+    return document.render(stylesheets=[stylesheet], font_config=fonts, **options)
+
+
+def render_pdf(template_name: str, context: dict[str, Any], **options: Any) -> bytes:
+    """Render a Django template to PDF bytes with the project's base stylesheet and font."""
+    # Like WeasyPrint's HTML.write_pdf: the options go to both the layout and the writer.
+    pdf: bytes = render_document(template_name, context, **options).write_pdf(**options)
     return pdf

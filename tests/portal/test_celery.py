@@ -1,11 +1,12 @@
+import gc
 import threading
 from typing import Any
 
 import pytest
-from celery.signals import task_postrun
+from celery.signals import task_postrun, worker_init
 from django.db import transaction
 
-from portal.celery import app
+from portal.celery import _freeze_after_worker_start, app, freeze_startup_objects
 from portal.models import Heartbeat
 from portal.tasks import heartbeat
 
@@ -42,6 +43,19 @@ def test_beat_schedule_is_static_and_points_at_registered_tasks() -> None:
     assert schedule["heartbeat"]["task"] == "portal.tasks.heartbeat"
     for entry in schedule.values():
         assert entry["task"] in app.tasks
+
+
+def test_worker_start_freezes_the_startup_objects_for_the_garbage_collector() -> None:
+    # Connected to worker_init (a strong reference: it is a module-level function).
+    assert _freeze_after_worker_start in worker_init._live_receivers(None)
+    gc.unfreeze()  # a real worker started by an earlier test (celery_worker) froze this process already
+    try:
+        freeze_startup_objects()
+        # Everything alive went to the permanent generation: a full collection has (almost) nothing to walk.
+        assert gc.get_freeze_count() > 100_000
+        assert sum(gc.get_count()) < 1_000
+    finally:
+        gc.unfreeze()  # the test process keeps collecting normally
 
 
 @pytest.mark.integration
