@@ -34,12 +34,13 @@ from backoffice.roles import is_read_only
 from backoffice.services import access_log_out_of_scope, access_log_record
 from claims import services
 from claims.eligibility import evaluate
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimDocument, ClaimStatus
 from claims.reasons import REJECTION_REASONS
 from claims.selectors import claim_facts_for_person
 from claims.transitions import ClaimError
 from participants.models import Participant
 from portal.masking import mask_nik
+from portal.uploads.pdf_pages import PageNotShown, is_pdf, pdf_page_image, pdf_preview
 from portal.uploads.serving import private_file_response
 from portal.uploads.thumbnails import render_upload_thumbnail
 
@@ -189,6 +190,7 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
     except Participant.DoesNotExist:
         eligibility = None
     labels = dict(REVISION_CHOICES)
+    documents = list(claim.documents.all())
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Claim._meta,
@@ -204,7 +206,12 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
         ),
         "eligibility": eligibility,
         "checks": list(claim.checks.all()),
-        "documents": list(claim.documents.all()),
+        "documents": documents,
+        # PDFs show their first pages as images (document_page); other documents their thumbnail.
+        "document_rows": [
+            (doc, pdf_preview(doc.file.name) if doc.file.name and is_pdf(doc.file.name) else None)
+            for doc in documents
+        ],
         "payouts": list(claim.payouts.all()),
         "history": list(claim.history.select_related("actor")),
         "versions": list(claim.versions.select_related("history_user").order_by("-history_date")[:30]),
@@ -219,21 +226,30 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
     return TemplateResponse(request, "backoffice/claim_review.html", context)
 
 
-def document(model_admin: Any, request: HttpRequest, claim_pk: int, document_id: Any) -> HttpResponseBase:
-    """A claim document (or its preview with `?pratinjau=1`) through the private storage, never a
-    public URL; every request writes an access-log row."""
+def _document_in_scope(
+    model_admin: Any, request: HttpRequest, claim_pk: int, document_id: Any, *, what: str = ""
+) -> ClaimDocument:
+    """The claim's document if the staff member may see the claim (404 and an out-of-scope log row
+    otherwise). Every call writes an access-log row: `what` says which view of it was opened."""
     claim = claim_in_scope(model_admin, request, claim_pk)
     doc = claim.documents.filter(public_id=document_id).first()
     if doc is None:
         raise Http404
-    preview = request.GET.get("pratinjau") == "1"
     access_log_record(
         actor=request.user,  # type: ignore[arg-type]
         kind=AccessKind.DOCUMENTS,
         participant_id=claim.participant_id,
         claim_id=claim.pk,
-        detail=f"{doc.doc_type}{' (pratinjau)' if preview else ''}",
+        detail=f"{doc.doc_type}{f' ({what})' if what else ''}",
     )
+    return doc
+
+
+def document(model_admin: Any, request: HttpRequest, claim_pk: int, document_id: Any) -> HttpResponseBase:
+    """A claim document (or its preview with `?pratinjau=1`) through the private storage, never a
+    public URL; every request writes an access-log row."""
+    preview = request.GET.get("pratinjau") == "1"
+    doc = _document_in_scope(model_admin, request, claim_pk, document_id, what="pratinjau" if preview else "")
     name = doc.file.name or ""
     if preview:
         try:
@@ -248,6 +264,26 @@ def document(model_admin: Any, request: HttpRequest, claim_pk: int, document_id:
         download_name=f"{doc.doc_type}{PurePosixPath(name).suffix}",
         content_type=doc.content_type,
     )
+
+
+def document_page(
+    model_admin: Any, request: HttpRequest, claim_pk: int, document_id: Any, page: int
+) -> HttpResponseBase:
+    """Page `page` (1-based, the first `PREVIEW_PAGES` only) of a PDF claim document as a PNG, through the
+    private storage like the document itself; 404 for any other page or a document that is no PDF."""
+    doc = _document_in_scope(model_admin, request, claim_pk, document_id, what=f"halaman {page}")
+    name = doc.file.name or ""
+    if not is_pdf(name):
+        raise Http404
+    try:
+        image = pdf_page_image(name, page)
+    except (PageNotShown, FileNotFoundError):
+        raise Http404 from None
+    response = private_file_response(
+        storage_name=image, download_name=f"{doc.doc_type}-halaman-{page}.png", content_type="image/png"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def action(model_admin: Any, request: HttpRequest, claim_pk: int, slug: str) -> HttpResponse:

@@ -235,6 +235,11 @@ class ClaimAdmin(ModelAdmin):
                 name="claims_claim_document",
             ),
             path(
+                "<int:claim_pk>/dokumen/<uuid:document_id>/halaman/<int:page>/",
+                wrap(self.document_page_view),
+                name="claims_claim_document_page",
+            ),
+            path(
                 "<int:claim_pk>/aksi/<slug:action>/",
                 wrap(self.action_view),
                 name="claims_claim_action",
@@ -249,6 +254,11 @@ class ClaimAdmin(ModelAdmin):
 
     def document_view(self, request: HttpRequest, claim_pk: int, document_id: Any) -> HttpResponseBase:
         return claim_review.document(self, request, claim_pk, document_id)
+
+    def document_page_view(
+        self, request: HttpRequest, claim_pk: int, document_id: Any, page: int
+    ) -> HttpResponseBase:
+        return claim_review.document_page(self, request, claim_pk, document_id, page)
 
     def action_view(self, request: HttpRequest, claim_pk: int, action: str) -> HttpResponse:
         return claim_review.action(self, request, claim_pk, action)

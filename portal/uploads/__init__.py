@@ -6,5 +6,6 @@
 - `serving`: `private_file_response` (the caller checks access first).
 - `forms`: `UploadField`, `clean_upload`.
 - `thumbnails` / `tasks`: staff previews, rendered on the `pdf` queue.
+- `pdf_pages` (+ `pdf_raster`, its child process): the first pages of a PDF as PNGs for staff.
 - `middleware`: 413 for oversized request bodies.
 """

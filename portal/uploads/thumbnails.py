@@ -1,8 +1,8 @@
 """Small previews of stored uploads for staff review pages, rendered by a worker.
 
 Images become a JPEG at most `THUMBNAIL_EDGE` pixels on the long side. PDFs get a generic document
-icon with the page count: rasterising a page would need poppler (`pdftoppm`) or similar, which is
-not installed, and WeasyPrint cannot read PDFs.
+icon with the page count; the claim review page shows a PDF's first pages themselves, rasterised by
+`pdf_pages` in a resource-limited child process.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def render_upload_thumbnail(storage_name: str) -> str:
     elif extension == ".png":
         thumbnail = image_thumbnail(data, KIND_PNG)
     else:
-        thumbnail = pdf_icon(_pdf_page_count(data))
+        thumbnail = pdf_icon(pdf_page_count(data))
     saved: str = storage.save(target, ContentFile(thumbnail))
     return saved
 
@@ -96,7 +96,7 @@ def pdf_icon(pages: int | None) -> bytes:
     return out.getvalue()
 
 
-def _pdf_page_count(data: bytes) -> int | None:
+def pdf_page_count(data: bytes) -> int | None:
     import pikepdf
 
     try:

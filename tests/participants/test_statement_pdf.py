@@ -17,7 +17,7 @@ from weasyprint.formatting_structure import boxes
 
 from participants.statements.models import Statement
 from participants.statements.services import statement_pdf_context
-from portal.pdf import render_document
+from portal.pdf import render_document, render_pdf
 
 TEMPLATE = "participants/pdf/statement.html"
 # Layout positions are floats in CSS px; a hundredth of a pixel is rounding, not overflow.
@@ -127,6 +127,21 @@ def test_ten_digit_totals_fit_every_money_column() -> None:
     assert lines.count("Rp123.456.789") == 10 * 5
     assert "Rp98.765.432.101" in lines  # opening balance in the summary
     assert len(document.pages) == 1
+
+
+def test_ten_digit_totals_are_in_the_pdf_text() -> None:
+    """The written PDF, read back by PDFium: every total is there as one piece of text."""
+    import pypdfium2 as pdfium
+
+    rows = [_row(m, 123_456_789, 123_456_789) for m in range(1, 11)]
+    statement = _statement(rows, opening=98_765_432_101, development=1_234_567_890)
+    pdf = pdfium.PdfDocument(render_pdf(TEMPLATE, statement_pdf_context(statement)))
+    assert len(pdf) == 1
+    text = pdf[0].get_textpage().get_text_range()
+    assert text.count("Rp1.234.567.890") == 5 + 1
+    assert text.count("Rp123.456.789") == 10 * 5
+    assert "Rp98.765.432.101" in text
+    assert "RSJHT/2025/TEST-0009" in text
 
 
 def test_eleven_digit_wage_total_and_ten_digit_rows_fit() -> None:
