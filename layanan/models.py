@@ -31,6 +31,10 @@ class CardStatus(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
 
 
+# A KPJ has at most one card request in these statuses (a new card is on its way).
+CARD_OPEN_STATUSES = [CardStatus.SUBMITTED, CardStatus.APPROVED, CardStatus.READY]
+
+
 class ComplaintStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Diajukan")
     IN_REVIEW = "in_review", _("Sedang ditindaklanjuti dengan pemberi kerja")
@@ -255,8 +259,6 @@ class CardReplacementRequest(StaffDecision):
             help=_("Alasan penolakan ditampilkan kepada peserta."),
         ),
     )
-    OPEN = (CardStatus.SUBMITTED, CardStatus.APPROVED, CardStatus.READY)
-
     status = status_field(CardStatus)
 
     participant = models.ForeignKey(
@@ -291,7 +293,7 @@ class CardReplacementRequest(StaffDecision):
         constraints = [
             models.UniqueConstraint(
                 fields=["participant"],
-                condition=Q(status__in=["submitted", "approved", "ready"]),
+                condition=Q(status__in=CARD_OPEN_STATUSES),
                 name="card_request_one_open_per_kpj",
             ),
         ]

@@ -139,6 +139,7 @@ def service_request_status(*, request: Any, history_id: int, url_path: str) -> l
         "status_code": request.status,
         "outcome": outcome,
         "note": request.decision_note,
+        "branch": request.branch.name,
         "url": _absolute(url_path),
     }
     return notify(

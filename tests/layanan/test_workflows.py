@@ -111,8 +111,10 @@ def test_card_goes_from_printing_to_ready_to_picked_up_with_a_notice_each_time(c
         assert RequestHistory.objects.filter(request_public_id=card.public_id).count() == n
         notices = Outbox.objects.filter(event=EVENT).order_by("pk")
         assert notices.count() == n
-        assert notices.last().recipient == card.participant.email  # type: ignore[union-attr]
-        assert text in notices.last().subject  # type: ignore[union-attr,operator]
+        assert notices.last().recipient == card.participant.email
+        assert text in notices.last().subject
+        if status == CardStatus.READY:  # where to pick it up
+            assert card.branch.name in notices.last().body
         page = owner.get(detail).content.decode()
         assert text in page
         assert card.booking.code in page  # the linked pickup booking
@@ -170,7 +172,7 @@ def test_card_rejection_shows_the_reason_and_frees_the_kpj_for_a_new_request(car
     )
     card.refresh_from_db()
     assert (card.status, card.decision_note) == (CardStatus.REJECTED, "Surat kehilangan tidak terbaca.")
-    assert "Surat kehilangan tidak terbaca." in Outbox.objects.filter(event=EVENT).last().body  # type: ignore[union-attr]
+    assert "Surat kehilangan tidak terbaca." in Outbox.objects.filter(event=EVENT).last().body
     page = logged_in(card.user).get(reverse("layanan:card")).content.decode()
     assert "Surat kehilangan tidak terbaca." in page
     # The same step again is a no-op: no second history row or notice.
@@ -398,3 +400,29 @@ def test_admin_step_permissions(kind: str, side: str, role: str | None, request:
         assert client.get(change).status_code == (200 if in_scope else 302)
     out_of_scope = AccessLog.objects.filter(actor=user, kind=AccessKind.OUT_OF_SCOPE).count()
     assert out_of_scope == (2 if role in ("reviewer", "supervisor") and side == "other" else 0)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("channel", ["email", "sms"])
+def test_the_notice_renders_in_both_languages(language: str, channel: str) -> None:
+    from notifications.services import render_message
+
+    context = {
+        "name": "Budi",
+        "kpj": "12345678901",
+        "kind": "Penggantian kartu",
+        "status": "Kartu siap diambil",
+        "status_code": "ready",
+        "outcome": "",
+        "note": "Ambil di loket 3.",
+        "branch": "Jakarta Salemba",
+        "url": "https://portal.contoh.id/layanan/kartu/",
+    }
+    subject, body = render_message(event=EVENT, channel=channel, language=language, context=context)
+    assert "12345678901" in body
+    assert "Kartu siap diambil" in body
+    if channel == "email":
+        assert subject == "Penggantian kartu: Kartu siap diambil"
+        assert "Ambil di loket 3." in body
+        assert "Jakarta Salemba" in body
+        assert "https://portal.contoh.id/layanan/kartu/" in body
