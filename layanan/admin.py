@@ -1,5 +1,6 @@
-"""Staff review of participant service requests: approve or reject (with a reason) through actions that
-call the services; every field is read-only, the queues are scoped to the staff member's branch."""
+"""Staff review of participant service requests: every field is read-only, the queues are scoped to the
+staff member's branch, and the steps of each kind's state table are buttons leading to a confirmation
+page that calls the kind's step service (layanan.workflow.request_step underneath)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,33 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import structlog
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.services import access_log_out_of_scope
 from branches.admin_scope import BranchScopedAdmin
-from layanan.corrections import correction_approve, correction_reject
+from layanan.corrections import correction_step
 from layanan.errors import ServiceRequestError
-from layanan.merge import merge_approve, merge_reject
-from layanan.models import CardReplacementRequest, DataCorrectionRequest, MergeRequest, WageComplaint
-from layanan.requests import (
-    card_request_approve,
-    card_request_reject,
-    wage_complaint_approve,
-    wage_complaint_reject,
+from layanan.merge import merge_step
+from layanan.models import (
+    CardReplacementRequest,
+    ComplaintOutcome,
+    DataCorrectionRequest,
+    MergeRequest,
+    Step,
+    WageComplaint,
 )
+from layanan.requests import card_request_step, wage_complaint_step
+from layanan.workflow import history_of
 from portal.uploads.serving import private_file_response
 
 log = structlog.get_logger(__name__)
@@ -36,10 +43,29 @@ log = structlog.get_logger(__name__)
 FILE_FIELDS = ("document", "payslip")
 
 
+class StepForm(forms.Form):
+    """The fields of a step's confirmation page: the outcome where the step records one, the note for
+    the participant (required where the step says so)."""
+
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if step.outcome:
+            self.fields["outcome"] = forms.ChoiceField(label=_("Hasil"), choices=ComplaintOutcome.choices)
+        self.fields["note"] = forms.CharField(
+            label=_("Catatan untuk peserta") if step.note else _("Catatan untuk peserta (tidak wajib)"),
+            required=step.note,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+
+
 class RequestAdmin(BranchScopedAdmin):
-    approve_service: Callable[..., Any]
-    reject_service: Callable[..., Any]
-    actions = ["approve", "reject"]
+    """Every request kind: read-only fields, the attachment download, and its steps (Model.STEPS) as
+    buttons on the change page leading to a confirmation page that calls `step_service` for one request.
+    No bulk actions: every decision is taken on one request, like claims."""
+
+    step_service: Callable[..., Any]
+    actions = None
     list_filter: tuple[str, ...] = ("status",)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -53,6 +79,9 @@ class RequestAdmin(BranchScopedAdmin):
         ]
         if any(f.name in FILE_FIELDS for f in self.model._meta.fields):
             names.append("attachment")
+        names.append("history")
+        if self.has_change_permission(request, obj):  # auditors see no buttons
+            names.append("step_links")
         return names
 
     @admin.display(description=_("lampiran"))
@@ -79,6 +108,11 @@ class RequestAdmin(BranchScopedAdmin):
                 self.admin_site.admin_view(self.attachment_view),
                 name=f"{app_label}_{model_name}_attachment",
             ),
+            path(
+                "<int:object_id>/aksi/<slug:slug>/",
+                self.admin_site.admin_view(self.step_view),
+                name=f"{app_label}_{model_name}_step",
+            ),
             *super().get_urls(),
         ]
 
@@ -97,59 +131,107 @@ class RequestAdmin(BranchScopedAdmin):
             content_type=obj.content_type,
         )
 
-    def _run(
-        self, request: HttpRequest, queryset: QuerySet[Any], call: Callable[..., Any], done: str
-    ) -> None:
-        ok = 0
-        for item in queryset:
-            try:
-                call(actor=request.user, request_id=item.public_id)
-            except ServiceRequestError as exc:
-                self.message_user(request, f"{item}: {exc.message}", messages.ERROR)
-            else:
-                ok += 1
-        if ok:
-            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-    @admin.action(description=_("Setujui / tindak lanjuti pengajuan terpilih"), permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        self._run(request, queryset, type(self).approve_service, str(_("%(n)d pengajuan disetujui.")))
-
-    @admin.action(description=_("Tolak pengajuan terpilih (dengan alasan)"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
-        note = request.POST.get("note", "").strip()
-        if "apply" not in request.POST or not note:
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Tolak pengajuan"),
-                "queryset": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "missing_note": "apply" in request.POST,
-            }
-            return TemplateResponse(request, "layanan/admin/reject.html", context)
-        reject = type(self).reject_service
-        self._run(
-            request,
-            queryset,
-            lambda **kw: reject(note=note, **kw),
-            str(_("%(n)d pengajuan ditolak.")),
+    @admin.display(description=_("tindakan"))
+    def step_links(self, obj: Any) -> str:
+        """The steps allowed from the request's status, each a link to its confirmation page."""
+        steps = obj.available_steps()
+        if not steps:
+            return "—"
+        info = (obj._meta.app_label, obj._meta.model_name)
+        return format_html_join(
+            " ",
+            '<a class="button" href="{}">{}</a>',
+            ((reverse("admin:{}_{}_step".format(*info), args=[obj.pk, s.slug]), s.label) for s in steps),
         )
-        return None
+
+    @admin.display(description=_("riwayat"))
+    def history(self, obj: Any) -> str:
+        rows = history_of(obj)
+        if not rows:
+            return "—"
+        labels = dict(obj._meta.get_field("status").choices)
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {} ({}) {}</li>",
+                (
+                    (
+                        date_format(timezone.localtime(h.created_at), "DATETIME_FORMAT"),
+                        labels.get(h.from_status, h.from_status),
+                        labels.get(h.to_status, h.to_status),
+                        h.actor,
+                        h.note,
+                    )
+                    for h in rows
+                ),
+            ),
+        )
+
+    def step_view(self, request: HttpRequest, object_id: int, slug: str) -> HttpResponse:
+        """Confirmation page (GET) and execution (POST) of one step, as the claim actions do."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None:
+            if self.model._default_manager.filter(pk=object_id).exists():
+                access_log_out_of_scope(
+                    actor=request.user,  # type: ignore[arg-type]
+                    what=self.model._meta.model_name or "",
+                    object_id=object_id,
+                )
+            raise Http404
+        step = self.model.step(slug)
+        if step is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        form = StepForm(request.POST or None, step=step)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    type(self).step_service(
+                        slug=step.slug,
+                        actor=request.user,
+                        request_id=obj.public_id,
+                        note=form.cleaned_data["note"],
+                        outcome=form.cleaned_data.get("outcome", ""),
+                    )
+                except ServiceRequestError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, _("%(action)s: berhasil.") % {"action": step.label})
+                return HttpResponseRedirect(change_url)
+        elif step not in obj.available_steps():
+            messages.error(
+                request,
+                _("Tindakan ini tidak tersedia untuk pengajuan berstatus %(status)s.")
+                % {"status": obj.get_status_display()},
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": step.label,
+            "item": obj,
+            "step": step,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "layanan/admin/step.html", context)
 
 
 @admin.register(MergeRequest)
 class MergeRequestAdmin(RequestAdmin):
-    approve_service = merge_approve
-    reject_service = merge_reject
+    step_service = merge_step
     list_display = ("created_at", "target", "status", "moved_idr", "branch", "decided_by")
     list_select_related = ("target", "branch", "decided_by")
 
 
 @admin.register(DataCorrectionRequest)
 class DataCorrectionRequestAdmin(RequestAdmin):
-    approve_service = correction_approve
-    reject_service = correction_reject
+    step_service = correction_step
     list_display = ("created_at", "participant", "field", "status", "branch", "decided_by")
     list_filter = ("status", "field")
     list_select_related = ("participant", "branch", "decided_by")
@@ -157,8 +239,7 @@ class DataCorrectionRequestAdmin(RequestAdmin):
 
 @admin.register(CardReplacementRequest)
 class CardReplacementRequestAdmin(RequestAdmin):
-    approve_service = card_request_approve
-    reject_service = card_request_reject
+    step_service = card_request_step
     list_display = ("created_at", "participant", "reason", "booking", "status", "branch")
     list_filter = ("status", "reason")
     list_select_related = ("participant", "booking", "branch")
@@ -168,7 +249,7 @@ class CardReplacementRequestAdmin(RequestAdmin):
 class WageComplaintAdmin(RequestAdmin):
     """The employer's branch queue of wage complaints."""
 
-    approve_service = wage_complaint_approve
-    reject_service = wage_complaint_reject
-    list_display = ("created_at", "participant", "employer", "months", "status", "branch")
+    step_service = wage_complaint_step
+    list_display = ("created_at", "participant", "employer", "months", "status", "outcome", "branch")
+    list_filter = ("status", "outcome")
     list_select_related = ("participant", "employer", "branch")

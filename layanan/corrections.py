@@ -1,7 +1,8 @@
 """Pengkinian data: the participant asks to correct one field of their data with a supporting document
 (same upload pipeline as claim documents); staff of the KPJ's branch approve or reject; an approval
-applies the change to every KPJ of the person through `participant_correct_personal_data`.
-The request row is the history: old value, new value, document, who decided and when.
+applies the change to every KPJ of the person through `participant_correct_personal_data` (an email
+also becomes the account's login email, with the security notice to the old and new address).
+The request row keeps old value, new value and document; the steps are in RequestHistory.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import datetime as dt
 import uuid
 
 import structlog
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import branch_scope_q, is_read_only
-from layanan.errors import ServiceRequestError, refuse
-from layanan.models import CorrectionField, DataCorrectionRequest, RequestStatus
+from layanan.errors import refuse
+from layanan.models import APPROVE, REJECT, CorrectionField, DataCorrectionRequest
+from layanan.workflow import request_step
 from participants.models import Participant, User
 from participants.nik import InvalidNik, nik_matches_person
 from participants.selectors import participant_get_for_user
@@ -131,63 +132,94 @@ def correction_get_for_user(*, user: User, request_id: uuid.UUID | str) -> DataC
         raise Http404 from None
 
 
-def _staff_request(*, actor: User, request_id: uuid.UUID | str) -> DataCorrectionRequest:
-    if is_read_only(actor):
+def _apply_correction(request: DataCorrectionRequest, actor: User) -> list[str]:
+    """The approval hook of `request_step`: the new value on every KPJ of the person (NIK checks run
+    again: InvalidNik → "nik_mismatch") and, for the email, on the login account too."""
+    value: str | dt.date = request.new_value
+    if request.field == CorrectionField.BIRTH_DATE:
+        value = dt.date.fromisoformat(request.new_value)
+    if request.field == CorrectionField.EMAIL:
+        _check_account_email_free(user=request.user, email=request.new_value)
+    try:
+        with transaction.atomic():
+            participant_correct_personal_data(nik_index=request.nik_index, field=request.field, value=value)
+    except (InvalidNik, ValidationError) as exc:
         raise refuse(
-            "correction.refused", "read_only", _("Auditor hanya dapat melihat data."), actor_id=actor.pk
-        )
-    request = (
-        DataCorrectionRequest.objects.select_for_update()
-        .filter(branch_scope_q(actor, "branch"), public_id=request_id)
-        .first()
+            "correction.refused", "nik_mismatch", _("Data baru tidak lolos pemeriksaan NIK/data peserta.")
+        ) from exc
+    if request.field == CorrectionField.EMAIL:
+        _change_account_email(user=request.user, email=request.new_value)
+    log.info("correction.applied", request_id=str(request.public_id), field=request.field, actor_id=actor.pk)
+    return []
+
+
+def _check_account_email_free(*, user: User, email: str) -> None:
+    """The login email is unique among accounts (case-insensitively, as at activation): refuse the
+    approval when another account uses the address."""
+    taken = (
+        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
     )
-    if request is None:
-        raise refuse("correction.refused", "not_found", _("Pengajuan tidak ditemukan di kantor cabang Anda."))
-    return request
+    if taken:
+        raise refuse(
+            "correction.refused",
+            "email_taken",
+            _(
+                "Alamat email ini sudah dipakai akun lain, jadi tidak dapat dijadikan email login peserta. "
+                "Tolak pengajuan dan minta peserta memakai alamat lain."
+            ),
+            user_id=user.pk,
+        )
+
+
+def _change_account_email(*, user: User, email: str) -> None:
+    """The account's login email becomes `email`: User.email and the allauth primary address. The old
+    addresses are removed (as allauth's own email change does), so the old mailbox can no longer log
+    in or reset the password. The new address is not marked verified: staff checked the person's
+    document, not the mailbox. The security notice goes to the old and the new address."""
+    from notifications.events import security_email_changed
+
+    account = User.objects.select_for_update().get(pk=user.pk)
+    old = account.email
+    if old.lower() == email.lower():
+        return
+    try:
+        with transaction.atomic():
+            account.email = email
+            account.save(update_fields=["email"])
+    except IntegrityError as exc:  # taken by another account since the check above
+        raise refuse(
+            "correction.refused", "email_taken", _("Alamat email ini sudah dipakai akun lain.")
+        ) from exc
+    EmailAddress.objects.filter(user=account).exclude(email__iexact=email).delete()
+    address = EmailAddress.objects.filter(user=account, email__iexact=email).first()
+    if address is None:
+        EmailAddress.objects.create(user=account, email=email, primary=True, verified=False)
+    elif not address.primary:
+        address.primary = True
+        address.save(update_fields=["primary"])
+    security_email_changed(user=account, old_email=old, new_email=email)
+
+
+def correction_step(
+    *, slug: str, actor: User, request_id: uuid.UUID | str, note: str = "", outcome: str = ""
+) -> DataCorrectionRequest:
+    """Any step of DataCorrectionRequest.STEPS through `request_step`; approval applies the change."""
+    return request_step(
+        model=DataCorrectionRequest,
+        slug=slug,
+        actor=actor,
+        request_id=request_id,
+        note=note,
+        apply=_apply_correction if slug == APPROVE.slug else None,
+    )
 
 
 def correction_approve(*, actor: User, request_id: uuid.UUID | str) -> DataCorrectionRequest:
-    """Apply the correction to every KPJ of the person, atomically with the request's status.
-    Idempotent for an approved request; NIK checks run again (InvalidNik → "nik_mismatch")."""
-    with transaction.atomic():
-        request = _staff_request(actor=actor, request_id=request_id)
-        if request.status == RequestStatus.APPROVED:
-            return request
-        if request.status == RequestStatus.REJECTED:
-            raise refuse("correction.refused", "rejected", _("Pengajuan ini sudah ditolak."))
-        value: str | dt.date = request.new_value
-        if request.field == CorrectionField.BIRTH_DATE:
-            value = dt.date.fromisoformat(request.new_value)
-        try:
-            with transaction.atomic():
-                participant_correct_personal_data(
-                    nik_index=request.nik_index, field=request.field, value=value
-                )
-        except (InvalidNik, ValidationError) as exc:
-            raise refuse(
-                "correction.refused", "nik_mismatch", _("Data baru tidak lolos pemeriksaan NIK/data peserta.")
-            ) from exc
-        request.status = RequestStatus.APPROVED
-        request.decided_at = timezone.now()
-        request.decided_by = actor
-        request.save(update_fields=["status", "decided_at", "decided_by"])
-    log.info("correction.approved", request_id=str(request.public_id), actor_id=actor.pk)
-    return request
+    """Apply the correction to every KPJ of the person (and the account's email), atomically with the
+    request's status. Idempotent for an approved request."""
+    return correction_step(slug=APPROVE.slug, actor=actor, request_id=request_id)
 
 
 def correction_reject(*, actor: User, request_id: uuid.UUID | str, note: str) -> DataCorrectionRequest:
-    if not note.strip():
-        raise ServiceRequestError("note_required", _("Tuliskan alasan penolakan untuk peserta."))
-    with transaction.atomic():
-        request = _staff_request(actor=actor, request_id=request_id)
-        if request.status == RequestStatus.REJECTED:
-            return request
-        if request.status == RequestStatus.APPROVED:
-            raise refuse("correction.refused", "approved", _("Pengajuan ini sudah disetujui."))
-        request.status = RequestStatus.REJECTED
-        request.decision_note = note.strip()
-        request.decided_at = timezone.now()
-        request.decided_by = actor
-        request.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
-    log.info("correction.rejected", request_id=str(request.public_id), actor_id=actor.pk)
-    return request
+    return correction_step(slug=REJECT.slug, actor=actor, request_id=request_id, note=note)

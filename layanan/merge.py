@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import branch_scope_q, is_read_only
 from claims.models import OPEN_STATUSES, Claim
-from layanan.errors import ServiceRequestError, refuse
-from layanan.models import MergeRequest, RequestStatus
+from layanan.errors import refuse
+from layanan.models import APPROVE, REJECT, MergeRequest
+from layanan.workflow import request_step
 from participants.ledger.models import EntryKind, JhtBalance
 from participants.ledger.services import ledger_post
 from participants.models import MembershipStatus, Participant, StatusReason, User
@@ -84,110 +84,82 @@ def merge_request_create(
     return request
 
 
-def _staff_request(*, actor: User, request_id: uuid.UUID | str) -> MergeRequest:
-    if is_read_only(actor):
-        raise refuse("merge.refused", "read_only", _("Auditor hanya dapat melihat data."), actor_id=actor.pk)
-    request = (
-        MergeRequest.objects.select_for_update()
-        .filter(branch_scope_q(actor, "branch"), public_id=request_id)
-        .first()
+def _apply_merge(request: MergeRequest, actor: User) -> list[str]:
+    """The approval hook of `request_step` (see the module docstring); the request row is locked."""
+    today = timezone.localdate()
+    source_ids = sorted(request.sources.values_list("pk", flat=True))
+    # Lock every KPJ and balance row of the merge in one order (pk) so concurrent work cannot deadlock.
+    people = {
+        p.pk: p
+        for p in Participant.objects.select_for_update()
+        .filter(pk__in=[request.target_id, *source_ids])
+        .order_by("pk")
+    }
+    if any(p.nik_index != request.nik_index for p in people.values()):
+        raise refuse(
+            "merge.refused", "different_nik", _("Hanya KPJ dengan NIK yang sama yang dapat digabungkan.")
+        )
+    if Claim.objects.filter(nik_index=request.nik_index, status__in=OPEN_STATUSES).exists():
+        raise refuse(
+            "merge.refused",
+            "claim_in_progress",
+            _("Ada klaim JHT yang sedang diproses untuk peserta ini. Gabungkan saldo setelah klaim selesai."),
+        )
+    balances = {
+        b.account_id: b.balance_idr
+        for b in JhtBalance.objects.select_for_update()
+        .filter(account_id__in=source_ids)
+        .order_by("account_id")
+    }
+    moved = 0
+    for source_id in source_ids:
+        amount = balances.get(source_id, 0)
+        if amount > 0:
+            key = f"merge:{request.public_id}:{source_id}"
+            reason = f"Penggabungan saldo KPJ {people[source_id].kpj} ke KPJ {people[request.target_id].kpj}"
+            for account_id, kind, signed, end in (
+                (source_id, EntryKind.MERGE_OUT, -amount, "out"),
+                (request.target_id, EntryKind.MERGE_IN, amount, "in"),
+            ):
+                ledger_post(
+                    account_id=account_id,
+                    kind=kind,
+                    amount_idr=signed,
+                    value_date=today,
+                    idempotency_key=f"{key}:{end}",
+                    reason=reason,
+                    created_by_id=actor.pk,
+                )
+            moved += amount
+        Participant.objects.filter(pk=source_id).update(
+            status=MembershipStatus.NONAKTIF, status_reason=StatusReason.MERGED, status_since=today
+        )
+    request.moved_idr = moved
+    log.info("merge.applied", request_id=str(request.public_id), actor_id=actor.pk, moved_idr=moved)
+    return ["moved_idr"]
+
+
+def merge_step(
+    *, slug: str, actor: User, request_id: uuid.UUID | str, note: str = "", outcome: str = ""
+) -> MergeRequest:
+    """Any step of MergeRequest.STEPS through `request_step`; approval applies the merge."""
+    return request_step(
+        model=MergeRequest,
+        slug=slug,
+        actor=actor,
+        request_id=request_id,
+        note=note,
+        apply=_apply_merge if slug == APPROVE.slug else None,
     )
-    if request is None:
-        raise refuse("merge.refused", "not_found", _("Pengajuan tidak ditemukan di kantor cabang Anda."))
-    return request
 
 
 def merge_approve(*, actor: User, request_id: uuid.UUID | str) -> MergeRequest:
     """Apply a submitted merge (see the module docstring). Idempotent: an approved request is returned
-    unchanged. Raises ServiceRequestError ("read_only", "not_found", "rejected", "different_nik",
+    unchanged. Raises ServiceRequestError ("read_only", "not_found", "wrong_status", "different_nik",
     "claim_in_progress"); nothing changes on a refusal or on any error mid-way."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        request = _staff_request(actor=actor, request_id=request_id)
-        if request.status == RequestStatus.APPROVED:
-            return request
-        if request.status == RequestStatus.REJECTED:
-            raise refuse("merge.refused", "rejected", _("Pengajuan ini sudah ditolak."))
-        source_ids = sorted(request.sources.values_list("pk", flat=True))
-        # Lock every KPJ and balance row of the merge in one order (pk) so concurrent work cannot deadlock.
-        people = {
-            p.pk: p
-            for p in Participant.objects.select_for_update()
-            .filter(pk__in=[request.target_id, *source_ids])
-            .order_by("pk")
-        }
-        if any(p.nik_index != request.nik_index for p in people.values()):
-            raise refuse(
-                "merge.refused", "different_nik", _("Hanya KPJ dengan NIK yang sama yang dapat digabungkan.")
-            )
-        if Claim.objects.filter(nik_index=request.nik_index, status__in=OPEN_STATUSES).exists():
-            raise refuse(
-                "merge.refused",
-                "claim_in_progress",
-                _(
-                    "Ada klaim JHT yang sedang diproses untuk peserta ini. "
-                    "Gabungkan saldo setelah klaim selesai."
-                ),
-            )
-        balances = {
-            b.account_id: b.balance_idr
-            for b in JhtBalance.objects.select_for_update()
-            .filter(account_id__in=source_ids)
-            .order_by("account_id")
-        }
-        moved = 0
-        for source_id in source_ids:
-            amount = balances.get(source_id, 0)
-            if amount > 0:
-                key = f"merge:{request.public_id}:{source_id}"
-                reason = (
-                    f"Penggabungan saldo KPJ {people[source_id].kpj} ke KPJ {people[request.target_id].kpj}"
-                )
-                ledger_post(
-                    account_id=source_id,
-                    kind=EntryKind.MERGE_OUT,
-                    amount_idr=-amount,
-                    value_date=today,
-                    idempotency_key=f"{key}:out",
-                    reason=reason,
-                    created_by_id=actor.pk,
-                )
-                ledger_post(
-                    account_id=request.target_id,
-                    kind=EntryKind.MERGE_IN,
-                    amount_idr=amount,
-                    value_date=today,
-                    idempotency_key=f"{key}:in",
-                    reason=reason,
-                    created_by_id=actor.pk,
-                )
-                moved += amount
-            Participant.objects.filter(pk=source_id).update(
-                status=MembershipStatus.NONAKTIF, status_reason=StatusReason.MERGED, status_since=today
-            )
-        request.status = RequestStatus.APPROVED
-        request.moved_idr = moved
-        request.decided_at = timezone.now()
-        request.decided_by = actor
-        request.save(update_fields=["status", "moved_idr", "decided_at", "decided_by"])
-    log.info("merge.approved", request_id=str(request.public_id), actor_id=actor.pk, moved_idr=moved)
-    return request
+    return merge_step(slug=APPROVE.slug, actor=actor, request_id=request_id)
 
 
 def merge_reject(*, actor: User, request_id: uuid.UUID | str, note: str) -> MergeRequest:
     """Reject a submitted merge with a reason for the participant. Idempotent for a rejected request."""
-    if not note.strip():
-        raise ServiceRequestError("note_required", _("Tuliskan alasan penolakan untuk peserta."))
-    with transaction.atomic():
-        request = _staff_request(actor=actor, request_id=request_id)
-        if request.status == RequestStatus.REJECTED:
-            return request
-        if request.status == RequestStatus.APPROVED:
-            raise refuse("merge.refused", "approved", _("Pengajuan ini sudah disetujui."))
-        request.status = RequestStatus.REJECTED
-        request.decision_note = note.strip()
-        request.decided_at = timezone.now()
-        request.decided_by = actor
-        request.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
-    log.info("merge.rejected", request_id=str(request.public_id), actor_id=actor.pk)
-    return request
+    return merge_step(slug=REJECT.slug, actor=actor, request_id=request_id, note=note)

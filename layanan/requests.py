@@ -1,8 +1,8 @@
 """Kartu hilang/rusak and pengaduan upah: the participant files, branch staff decide.
 
 Both requests carry an upload through the shared pipeline (JPEG/PNG/PDF by content, rewritten, private
-storage); a refused request stores nothing. Staff decisions go through `request_decide`: only staff of
-the request's branch (auditors read-only), only from `submitted`, idempotent for the same decision.
+storage); a refused request stores nothing. Staff move them through their state tables with
+`layanan.workflow.request_step` (branch scope, auditors read-only, history, participant notice).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import branch_scope_q, is_read_only
 from branches.models import BookingStatus, ServiceKind
 from branches.selectors import booking_get_for_user
-from layanan.errors import ServiceRequestError, refuse
-from layanan.models import CardReason, CardReplacementRequest, RequestStatus, WageComplaint
+from layanan.errors import refuse
+from layanan.models import CardReason, CardReplacementRequest, WageComplaint
+from layanan.workflow import request_step
 from participants.models import Contribution, User
 from participants.selectors import participant_get_for_user
 from portal.uploads.services import PreparedUpload
@@ -143,55 +143,25 @@ def wage_complaint_create(
     return complaint
 
 
-# --- Staff decisions ------------------------------------------------------------------------------------
+# --- Staff steps (state tables: CardReplacementRequest.STEPS, WageComplaint.STEPS) ---------------------
 
 
-def request_decide(
-    *, model: type[models.Model], actor: User, request_id: uuid.UUID | str, approve: bool, note: str = ""
-) -> Any:
-    """Approve or reject a submitted request of `model` as staff of its branch. Idempotent for the same
-    decision; raises ServiceRequestError ("read_only", "not_found", "note_required", "decided")."""
-    if is_read_only(actor):
-        raise refuse(
-            "request.refused", "read_only", _("Auditor hanya dapat melihat data."), actor_id=actor.pk
-        )
-    if not approve and not note.strip():
-        raise ServiceRequestError("note_required", _("Tuliskan alasan penolakan untuk peserta."))
-    target = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    with transaction.atomic():
-        item: Any = (
-            model._default_manager.select_for_update()
-            .filter(branch_scope_q(actor, "branch"), public_id=request_id)
-            .first()
-        )
-        if item is None:
-            raise refuse(
-                "request.refused", "not_found", _("Pengajuan tidak ditemukan di kantor cabang Anda.")
-            )
-        if item.status == target:
-            return item
-        if item.status != RequestStatus.SUBMITTED:
-            raise refuse("request.refused", "decided", _("Pengajuan ini sudah diputuskan."))
-        item.status = target
-        item.decision_note = note.strip()
-        item.decided_at = timezone.now()
-        item.decided_by = actor
-        item.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
-    log.info("request.decided", model=model.__name__, request_id=str(item.public_id), status=target)
-    return item
+def card_request_step(
+    *, slug: str, actor: User, request_id: uuid.UUID | str, note: str = "", outcome: str = ""
+) -> CardReplacementRequest:
+    """setujui (card being printed), siap-diambil, sudah-diambil, tolak (with a reason)."""
+    return request_step(
+        model=CardReplacementRequest, slug=slug, actor=actor, request_id=request_id, note=note
+    )
 
 
-def _decider(model: type[models.Model], approve: bool) -> Any:
-    def decide(*, actor: User, request_id: uuid.UUID | str, note: str = "") -> Any:
-        return request_decide(model=model, actor=actor, request_id=request_id, approve=approve, note=note)
-
-    return decide
-
-
-card_request_approve = _decider(CardReplacementRequest, True)
-card_request_reject = _decider(CardReplacementRequest, False)
-wage_complaint_approve = _decider(WageComplaint, True)
-wage_complaint_reject = _decider(WageComplaint, False)
+def wage_complaint_step(
+    *, slug: str, actor: User, request_id: uuid.UUID | str, note: str = "", outcome: str = ""
+) -> WageComplaint:
+    """tindak-lanjuti (forwarded to the employer / investigated), selesaikan (outcome + note), tolak."""
+    return request_step(
+        model=WageComplaint, slug=slug, actor=actor, request_id=request_id, note=note, outcome=outcome
+    )
 
 
 def card_requests_of_user(*, user: User) -> list[CardReplacementRequest]:

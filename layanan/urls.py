@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pengkinian-data/", views.corrections, name="corrections"),
     path("pengkinian-data/<uuid:request_id>/dokumen/", views.correction_document, name="correction_document"),
     path("kartu/", views.card_replacement, name="card"),
+    path("kartu/<uuid:request_id>/", views.card_detail, name="card_detail"),
     path("pengaduan-upah/", views.complaints, name="complaints"),
     path("pengaduan-upah/kpj/<uuid:public_id>/", views.complaint_new, name="complaint_new"),
+    path("pengaduan-upah/<uuid:request_id>/", views.complaint_detail, name="complaint_detail"),
 ]

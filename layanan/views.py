@@ -27,14 +27,17 @@ from layanan.errors import ServiceRequestError
 from layanan.forms import CardForm, ComplaintForm, CorrectionForm, MergeForm, ProjectionForm
 from layanan.jht_projection import DEFAULT_WAGE_GROWTH, chart_for, project_jht
 from layanan.merge import merge_candidates, merge_request_create, merge_requests_of_user
+from layanan.models import CardReplacementRequest, StaffDecision, WageComplaint
 from layanan.requests import (
     card_request_create,
     card_requests_of_user,
     complaint_months,
+    own_request,
     wage_complaint_create,
     wage_complaints_of_user,
 )
 from layanan.selectors import default_return_percent, projection_facts
+from layanan.workflow import history_of
 from participants.views.access import owned, owned_participant, request_user
 from portal.htmx import render_page_or_partial
 from portal.money import format_rupiah
@@ -248,3 +251,30 @@ def complaint_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         status = 400
     context = {"form": form, "participant": participant, "has_months": bool(choices)}
     return render_page_or_partial(request, "layanan/complaint_new.html", "complaint", context, status=status)
+
+
+def _request_detail(request: HttpRequest, model: type[StaffDecision], request_id: uuid.UUID) -> HttpResponse:
+    """One of the participant's own requests with its steps (404, logged, for anyone else's)."""
+    user = request_user(request)
+    item = owned(
+        request,
+        model._meta.model_name or "",
+        request_id,
+        lambda: own_request(model=model, user=user, request_id=request_id),
+    )
+    labels = dict(model._meta.get_field("status").choices or [])
+    steps = [(h.created_at, labels.get(h.to_status, h.to_status), h.note) for h in history_of(item)]
+    context = {"item": item, "steps": steps, "kind": model._meta.model_name}
+    return render_page_or_partial(request, "layanan/request_detail.html", "detail", context)
+
+
+@login_required
+@require_GET
+def card_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    return _request_detail(request, CardReplacementRequest, request_id)
+
+
+@login_required
+@require_GET
+def complaint_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    return _request_detail(request, WageComplaint, request_id)

@@ -126,6 +126,31 @@ def claim_transition(*, claim: Claim, to_status: str) -> list[int]:
     )
 
 
+def service_request_status(*, request: Any, history_id: int, url_path: str) -> list[int]:
+    """A staff step on a participant's service request (layanan: merge, data correction, card,
+    wage complaint): the new status, the outcome and the staff note shown to the participant."""
+    participant = request.owner_participant
+    outcome = request.get_outcome_display() if getattr(request, "outcome", "") else ""
+    context = {
+        "name": participant.full_name,
+        "kpj": participant.kpj,
+        "kind": str(request._meta.verbose_name).capitalize(),
+        "status": request.get_status_display(),
+        "status_code": request.status,
+        "outcome": outcome,
+        "note": request.decision_note,
+        "branch": request.branch.name,
+        "url": _absolute(url_path),
+    }
+    return notify(
+        event="service_request_status",
+        event_key=f"layanan:{request._meta.model_name}:{request.pk}:{history_id}",
+        context=context,
+        participant=participant,
+        user=request.user,
+    )
+
+
 # --- Account security (always sent) -----------------------------------------------------------------
 
 

@@ -48,6 +48,7 @@ EVENTS: dict[str, str] = {
     "membership_nonaktif": NotificationCategory.MEMBERSHIP,
     "statement_ready": NotificationCategory.MEMBERSHIP,
     "claim_status": NotificationCategory.CLAIMS,
+    "service_request_status": NotificationCategory.MEMBERSHIP,
     "security_new_login": NotificationCategory.SECURITY,
     "security_password_changed": NotificationCategory.SECURITY,
     "security_email_changed": NotificationCategory.SECURITY,

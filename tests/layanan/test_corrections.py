@@ -158,8 +158,6 @@ def test_correction_page_submits_and_shows_status() -> None:
 
 
 def test_admin_change_pages_render_and_staff_download_the_attachment_in_scope() -> None:
-    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-
     _, new = person_with_two_kpjs()
     request = correction_request_create(
         user=new.user, participant_id=new.public_id, field="address", new_value="Jl. Baru 2", document=_doc()
@@ -175,20 +173,15 @@ def test_admin_change_pages_render_and_staff_download_the_attachment_in_scope() 
     stranger = logged_in(staff_with_role("reviewer", BranchFactory(code="BDG01")))
     assert stranger.get(url).status_code == 404
     assert logged_in(UserFactory()).get(url).status_code == 302  # not staff: to the admin login
-    # Reject through the admin: first the reason page, then the decision.
-    changelist = reverse("admin:layanan_datacorrectionrequest_changelist")
-    page = reviewer.post(changelist, {"action": "reject", ACTION_CHECKBOX_NAME: [request.pk]})
+    # Reject through the admin: the button on the change page, the confirmation page, then the decision.
+    step = reverse("admin:layanan_datacorrectionrequest_step", args=[request.pk, "tolak"])
+    assert step in change.content.decode()
+    page = reviewer.get(step)
     assert page.status_code == 200
     assert 'name="note"' in page.content.decode()
-    reviewer.post(
-        changelist,
-        {
-            "action": "reject",
-            ACTION_CHECKBOX_NAME: [request.pk],
-            "apply": "1",
-            "note": "Dokumen tidak terbaca",
-        },
-    )
+    assert reviewer.post(step, {"note": "  "}).status_code == 200  # the note is required: form again
+    assert DataCorrectionRequest.objects.get().status == RequestStatus.SUBMITTED
+    assert reviewer.post(step, {"note": "Dokumen tidak terbaca"}).status_code == 302
     request.refresh_from_db()
     assert (request.status, request.decision_note) == (RequestStatus.REJECTED, "Dokumen tidak terbaca")
     assert "Dokumen tidak terbaca" in logged_in(new.user).get(reverse("layanan:corrections")).content.decode()
@@ -201,3 +194,89 @@ def test_admin_changelists_render_for_every_role(model: str) -> None:
     for role in ("reviewer", "supervisor", "auditor"):
         client = logged_in(staff_with_role(role, BranchFactory(code="JKT01") if role != "auditor" else None))
         assert client.get(reverse(f"admin:layanan_{model}_changelist")).status_code == 200
+
+
+# --- Email: the participant record and the login account -------------------------------------------------
+
+
+def _account_state(user: Any) -> tuple[Any, ...]:
+    from allauth.account.models import EmailAddress
+
+    from notifications.models import Outbox
+
+    user.refresh_from_db()
+    return (
+        user.email,
+        sorted(EmailAddress.objects.filter(user=user).values_list("email", "primary")),
+        sorted(Participant.objects.filter(user=user).values_list("email", flat=True)),
+        sorted(
+            Outbox.objects.exclude(event="security_new_login").values_list("event", "recipient")
+        ),  # staff sign-ins queue their own notice
+    )
+
+
+def _email_request(new: Any, value: str) -> DataCorrectionRequest:
+    return correction_request_create(
+        user=new.user, participant_id=new.public_id, field="email", new_value=value, document=_doc()
+    )
+
+
+def test_email_correction_changes_the_login_email_and_warns_both_addresses() -> None:
+    from allauth.account.models import EmailAddress
+
+    from notifications.models import Outbox
+
+    old, new = person_with_two_kpjs()
+    user = new.user
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    old_email = user.email
+    request = _email_request(new, "Budi.Baru@Contoh.id")
+    correction_approve(actor=staff_with_role("reviewer", new.branch), request_id=request.public_id)
+    user.refresh_from_db()
+    assert user.email == "budi.baru@contoh.id"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "primary", "verified")) == [
+        ("budi.baru@contoh.id", True, False)  # the old address can no longer sign in or reset
+    ]
+    assert set(Participant.objects.filter(pk__in=[old.pk, new.pk]).values_list("email", flat=True)) == {
+        "budi.baru@contoh.id"
+    }
+    assert sorted(
+        Outbox.objects.filter(event="security_email_changed").values_list("recipient", flat=True)
+    ) == sorted(["budi.baru@contoh.id", old_email])
+    assert Outbox.objects.filter(event="service_request_status", recipient="budi.baru@contoh.id").count() == 1
+    # Approving again changes nothing and warns nobody again.
+    before = _account_state(user)
+    correction_approve(actor=staff_with_role("reviewer", new.branch), request_id=request.public_id)
+    assert _account_state(user) == before
+
+
+@pytest.mark.parametrize("where", ["user", "email_address"])
+def test_email_correction_to_an_address_of_another_account_is_refused(where: str) -> None:
+    from allauth.account.models import EmailAddress
+
+    _, new = person_with_two_kpjs()
+    other = UserFactory(email="dipakai@contoh.id" if where == "user" else "lain@contoh.id")
+    if where == "email_address":
+        EmailAddress.objects.create(user=other, email="dipakai@contoh.id", verified=False, primary=False)
+    request = _email_request(new, "DIPAKAI@contoh.id")
+    before = _account_state(new.user)
+    with pytest.raises(ServiceRequestError) as exc:
+        correction_approve(actor=staff_with_role("reviewer", new.branch), request_id=request.public_id)
+    assert exc.value.code == "email_taken"
+    assert "dipakai akun lain" in exc.value.message
+    assert _account_state(new.user) == before
+    request.refresh_from_db()
+    assert (request.status, request.decided_by_id) == (RequestStatus.SUBMITTED, None)
+
+
+def test_email_conflict_is_shown_in_the_admin_and_nothing_changes() -> None:
+    _, new = person_with_two_kpjs()
+    UserFactory(email="dipakai@contoh.id")
+    request = _email_request(new, "dipakai@contoh.id")
+    before = _account_state(new.user)
+    client = logged_in(staff_with_role("reviewer", new.branch))
+    url = reverse("admin:layanan_datacorrectionrequest_step", args=[request.pk, "setujui"])
+    response = client.post(url, {"note": ""}, follow=True)
+    assert "sudah dipakai akun lain" in response.content.decode()
+    assert _account_state(new.user) == before
+    assert DataCorrectionRequest.objects.get().status == RequestStatus.SUBMITTED

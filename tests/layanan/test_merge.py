@@ -161,7 +161,7 @@ def test_reject_needs_a_reason_and_blocks_approval() -> None:
     merge_reject(actor=reviewer, request_id=request.public_id, note="Data KPJ lama perlu dicek di kantor.")
     with pytest.raises(ServiceRequestError) as exc:
         merge_approve(actor=reviewer, request_id=request.public_id)
-    assert exc.value.code == "rejected"
+    assert exc.value.code == "wrong_status"
     assert LedgerEntry.objects.filter(kind=EntryKind.MERGE_IN).count() == 0
 
 
@@ -187,19 +187,25 @@ def test_merge_page_request_and_status() -> None:
     assert MergeRequest.objects.count() == 1
 
 
-def test_admin_approve_action(client: Any) -> None:
-    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-
+def test_admin_approve_step(client: Any) -> None:
     old, new = person_with_two_kpjs()
     request = merge_request_create(user=new.user, target_id=new.public_id, source_ids=[old.public_id])
-    url = reverse("admin:layanan_mergerequest_changelist")
+    url = reverse("admin:layanan_mergerequest_step", args=[request.pk, "setujui"])
     auditor = logged_in(staff_with_role("auditor", None))
-    assert request.target.kpj in auditor.get(url).content.decode()
-    auditor.post(url, {"action": "approve", ACTION_CHECKBOX_NAME: [request.pk]})
-    assert MergeRequest.objects.get().status == RequestStatus.SUBMITTED
-    logged_in(staff_with_role("reviewer", new.branch)).post(
-        url, {"action": "approve", ACTION_CHECKBOX_NAME: [request.pk]}
+    assert (
+        request.target.kpj in auditor.get(reverse("admin:layanan_mergerequest_changelist")).content.decode()
     )
+    assert (
+        url
+        not in auditor.get(reverse("admin:layanan_mergerequest_change", args=[request.pk])).content.decode()
+    )
+    assert auditor.post(url, {"note": ""}).status_code == 403
+    assert MergeRequest.objects.get().status == RequestStatus.SUBMITTED
+    reviewer = logged_in(staff_with_role("reviewer", new.branch))
+    assert (
+        url in reviewer.get(reverse("admin:layanan_mergerequest_change", args=[request.pk])).content.decode()
+    )
+    assert reviewer.post(url, {"note": ""}).status_code == 302
     assert MergeRequest.objects.get().status == RequestStatus.APPROVED
 
 

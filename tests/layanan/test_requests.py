@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
@@ -14,13 +15,12 @@ from django.urls import reverse
 from branches.models import BranchService, OpeningHours, ServiceKind
 from branches.services import booking_create
 from layanan.errors import ServiceRequestError
-from layanan.models import CardReplacementRequest, RequestStatus, WageComplaint
+from layanan.models import CardReplacementRequest, CardStatus, ComplaintStatus, WageComplaint
 from layanan.requests import (
-    card_request_approve,
     card_request_create,
-    wage_complaint_approve,
+    card_request_step,
     wage_complaint_create,
-    wage_complaint_reject,
+    wage_complaint_step,
 )
 from portal.uploads.services import prepare_upload
 from tests.factories import BranchFactory, EmployerFactory, ParticipantFactory, UserFactory, post_contribution
@@ -72,10 +72,12 @@ def test_card_request_goes_to_the_branch_of_the_pickup_booking(worker: Any) -> N
         )
     assert exc.value.code == "open_request"
     with pytest.raises(ServiceRequestError) as exc:
-        card_request_approve(actor=staff_with_role("reviewer", worker.branch), request_id=request.public_id)
+        card_request_step(
+            slug="setujui", actor=staff_with_role("reviewer", worker.branch), request_id=request.public_id
+        )
     assert exc.value.code == "not_found"  # the pickup branch decides
-    card_request_approve(actor=staff_with_role("reviewer", pickup), request_id=request.public_id)
-    assert CardReplacementRequest.objects.get().status == RequestStatus.APPROVED
+    card_request_step(slug="setujui", actor=staff_with_role("reviewer", pickup), request_id=request.public_id)
+    assert CardReplacementRequest.objects.get().status == CardStatus.APPROVED
     # The digital card stays available throughout.
     assert (
         logged_in(worker.user)
@@ -138,18 +140,22 @@ def test_wage_complaint_goes_to_the_employers_branch(worker: Any) -> None:
     assert complaint.months == ["2026-07", "2026-08"]
     assert complaint.payslip.name.startswith("layanan/")
     with pytest.raises(ServiceRequestError) as exc:
-        wage_complaint_approve(
-            actor=staff_with_role("reviewer", worker.branch), request_id=complaint.public_id
+        wage_complaint_step(
+            slug="tindak-lanjuti",
+            actor=staff_with_role("reviewer", worker.branch),
+            request_id=complaint.public_id,
         )
     assert exc.value.code == "not_found"
     with pytest.raises(ServiceRequestError) as exc:
-        wage_complaint_approve(actor=staff_with_role("auditor", None), request_id=complaint.public_id)
+        wage_complaint_step(
+            slug="tindak-lanjuti", actor=staff_with_role("auditor", None), request_id=complaint.public_id
+        )
     assert exc.value.code == "read_only"
     reviewer = staff_with_role("reviewer", worker.employer.branch)
     with pytest.raises(ServiceRequestError):
-        wage_complaint_reject(actor=reviewer, request_id=complaint.public_id, note="")
-    wage_complaint_approve(actor=reviewer, request_id=complaint.public_id)
-    assert WageComplaint.objects.get().status == RequestStatus.APPROVED
+        wage_complaint_step(slug="tolak", actor=reviewer, request_id=complaint.public_id, note="")
+    wage_complaint_step(slug="tindak-lanjuti", actor=reviewer, request_id=complaint.public_id)
+    assert WageComplaint.objects.get().status == ComplaintStatus.IN_REVIEW
 
 
 @pytest.mark.parametrize(
@@ -189,7 +195,10 @@ def test_months_of_two_employers_are_refused(worker: Any) -> None:
     assert not WageComplaint.objects.exists()
 
 
+@time_machine.travel(dt.datetime(2026, 11, 22, 10, tzinfo=WIB), tick=False)
 def test_complaint_pages_and_idor(worker: Any) -> None:
+    """The page offers the last COMPLAINT_MONTHS months from today: today is pinned so the fixture's
+    2026 contributions stay in the window whatever the real date."""
     url = reverse("layanan:complaint_new", kwargs={"public_id": worker.public_id})
     client = logged_in(worker.user)
     page = client.get(url)
