@@ -16,7 +16,8 @@ def _participant_for_sms(booking: Booking) -> Participant | None:
     number on record (a booking belongs to the account, not to one KPJ)."""
     participants = list(Participant.objects.filter(user_id=booking.user_id).order_by("-registered_on", "-pk"))
     with_phone = [p for p in participants if normalize_msisdn(p.phone)]
-    return (with_phone or participants or [None])[0]
+    candidates = with_phone or participants
+    return candidates[0] if candidates else None
 
 
 def notify_booking_reminder(booking: Booking) -> list[int]:
