@@ -9,15 +9,14 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from typing import Protocol
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import PendingActivation
@@ -43,18 +42,12 @@ def _code_hash(*, activation_id: uuid.UUID, code: str) -> str:
     return hmac.new(key, f"{activation_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _send(*, template: str, email: str, context: dict[str, object]) -> None:
-    """Mail `templates/accounts/email/<template>_subject.txt` / `_message.txt` now (BPU registration's
-    codes through accounts.codes; activation codes go through the notification outbox instead)."""
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/email/{template}_message.txt", context)
-    send_mail(subject, body, None, [email])
-
-
 _HOUR = 60 * 60
 
 
 def _phone_allows_sms(phone: str) -> bool:
+    """Count one SMS code to `phone` (msisdn); False when over ACTIVATION_RATE_PER_PHONE this hour. One
+    counter per phone for every flow that sends codes (activation, BPU registration)."""
     return bool(phone) and ratelimit_hit(
         key=f"activate:phone:{phone}", limit=settings.ACTIVATION_RATE_PER_PHONE, window_seconds=_HOUR
     )
@@ -186,8 +179,15 @@ def activation_resend(
     return activation
 
 
-def resend_available_at(activation: PendingActivation) -> dt.datetime:
-    sent = activation.last_sent_at or activation.created_at
+class _SentCode(Protocol):
+    last_sent_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+def resend_available_at(pending: _SentCode) -> dt.datetime:
+    """When a new code may be asked for a pending activation (or any pending row with the same send
+    times, e.g. a BPU registration): ACTIVATION_RESEND_COOLDOWN after the last code."""
+    sent = pending.last_sent_at or pending.created_at
     return sent + dt.timedelta(seconds=settings.ACTIVATION_RESEND_COOLDOWN)
 
 
@@ -274,13 +274,16 @@ def _account_create(
 
 
 @transaction.atomic
-def account_create_for_participant(*, participant: Participant, email: str, password: str) -> User:
+def account_create_for_participant(
+    *, participant: Participant, email: str, password: str, email_verified: bool = True
+) -> User:
     """Give a participant (KPJ) an online account with this email and password, as activation does.
 
     Idempotent-ish, for fixtures and `seed_demo`: when the KPJ is already linked, its user is returned
     unchanged; when a user with this email exists, the KPJ is linked to it (password untouched).
-    Otherwise a new user is created with a verified primary email. Raises ValueError when the KPJ
-    belongs to a different account than the email's.
+    Otherwise a new user is created with a primary email, verified unless `email_verified=False`
+    (BPU registration confirmed by an SMS code: the code proved the phone, not the address). Raises
+    ValueError when the KPJ belongs to a different account than the email's.
     """
     email = email.strip().lower()
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -290,7 +293,12 @@ def account_create_for_participant(*, participant: Participant, email: str, pass
             raise ValueError("this KPJ is linked to another account")
         return User.objects.get(pk=locked.user_id)
     if existing is None:
-        user = _account_create(participant=locked, email=email, password_hash=make_password(password))
+        user = _account_create(
+            participant=locked,
+            email=email,
+            password_hash=make_password(password),
+            email_verified=email_verified,
+        )
     else:
         user = existing
         locked.user = user

@@ -12,10 +12,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.forms import ActivationCodeForm, ActivationForm, ResendCodeForm
 from accounts.models import PendingActivation
 from accounts.ratelimit import ratelimit_hit
@@ -25,9 +27,7 @@ from accounts.services import (
     activation_confirm,
     activation_resend,
     activation_start,
-    resend_available_at,
 )
-from portal.masking import mask_personal_numbers
 
 SESSION_KEY = "accounts_activation_id"
 _HOUR = 60 * 60
@@ -101,44 +101,18 @@ def activate_code(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Akun online Anda sudah aktif. Selamat datang!"))
             return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
     minutes = settings.ACTIVATION_CODE_TTL // 60
-    context = {"form": form, "minutes": minutes, **_code_status(activation_id)}
+    status = code_page_status(PendingActivation.objects.filter(pk=activation_id).first())
+    context = {"form": form, "minutes": minutes, **status}
     return render(request, "accounts/activate_code.html", context)
 
 
-def _mask_email(email: str) -> str:
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-def _code_status(activation_id: str) -> dict[str, object]:
-    """What the code page shows: where the code went, attempts left, when a new code can be asked.
-    The pending activation's id comes from the visitor's own session only."""
-    activation = PendingActivation.objects.filter(pk=activation_id).first()
-    if activation is None:
-        return {}
-    now = timezone.now()
-    available_at = resend_available_at(activation)
-    return {
-        "channel": activation.channel,
-        "destination": mask_personal_numbers("0" + activation.phone[2:])
-        if activation.channel == "sms"
-        else _mask_email(activation.email),
-        "can_sms": bool(activation.phone),
-        "attempts_left": max(0, settings.ACTIVATION_CODE_MAX_ATTEMPTS - activation.attempts),
-        "resend_at": available_at,
-        "resend_wait": max(0, int((available_at - now).total_seconds())),
-        "sends_left": max(0, settings.ACTIVATION_MAX_SENDS - activation.sends),
-        "expires_at": activation.expires_at,
-    }
-
-
+# Lazy: evaluated per request, in the visitor's language (not once at import).
 _RESEND_ERRORS = {
-    "cooldown": _("Tunggu sebentar sebelum meminta kode baru."),
-    "limit": _("Batas pengiriman kode untuk aktivasi ini sudah tercapai. Silakan ulangi aktivasi nanti."),
-    "no_phone": _("Tidak ada nomor HP yang tercatat untuk KPJ Anda. Gunakan email."),
-    "rate_limited": _(
-        "Terlalu banyak kode dikirim ke nomor ini. Coba lagi dalam satu jam atau gunakan email."
+    **RESEND_ERRORS,
+    "limit": gettext_lazy(
+        "Batas pengiriman kode untuk aktivasi ini sudah tercapai. Silakan ulangi aktivasi nanti."
     ),
+    "no_phone": gettext_lazy("Tidak ada nomor HP yang tercatat untuk KPJ Anda. Gunakan email."),
 }
 
 

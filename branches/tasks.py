@@ -1,4 +1,4 @@
-"""Day-before reminders for branch appointments (beat: daily)."""
+"""Day-before reminders for branch appointments (beat: daily), through the notification outbox."""
 
 from __future__ import annotations
 
@@ -32,8 +32,11 @@ def send_booking_reminders() -> int:
 
 @idempotent_task()
 def send_booking_reminder(booking_id: int) -> bool:
-    """Send one reminder, at most once per schedule: the mark and the send share a transaction, so a
-    failed send leaves the booking unmarked for the next run. False when nothing was sent."""
+    """Queue one reminder in the notification outbox, at most once per schedule: the mark and the
+    outbox rows share a transaction (a failure leaves the booking unmarked for the next run), and the
+    outbox's event key is per booking and schedule, so even a run that got past the mark twice queues
+    one message per channel. The outbox task sends it after commit (retries included). False when
+    nothing was queued."""
     from branches.models import Booking, BookingStatus
     from branches.notify import notify_booking_reminder
 

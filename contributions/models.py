@@ -102,9 +102,10 @@ class BpuDeclaration(models.Model):
 
 
 class PendingBpuRegistration(models.Model):
-    """A BPU self-registration waiting for its emailed code. Nothing else exists until the code is
-    confirmed: no participant, no KPJ, no account. Holds the NIK encrypted (and its blind index), the
-    code as the accounts app's keyed hash; void once used, expired or after too many wrong codes."""
+    """A BPU self-registration waiting for its code (by email, or by SMS on request). Nothing else
+    exists until the code is confirmed: no participant, no KPJ, no account. Holds the NIK encrypted
+    (and its blind index), the code as the accounts app's keyed hash; void once used, expired or after
+    too many wrong codes."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     nik_encrypted = models.BinaryField(editable=False)
@@ -124,6 +125,11 @@ class PendingBpuRegistration(models.Model):
     # the same to the visitor but can never complete.
     email_taken = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Where the current code went (email, or SMS to `phone`), how many codes were sent and when the
+    # last one was (the cool-down before a new code), as for account activation.
+    channel = models.CharField(_("saluran kode"), max_length=5, default="email")
+    sends = models.PositiveSmallIntegerField(_("kode dikirim"), default=1)
+    last_sent_at = models.DateTimeField(_("kode terakhir dikirim"), null=True, blank=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
@@ -462,20 +468,6 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class DueReminder(models.Model):
-    """A due-date reminder sent for one participant and month (at most one)."""
-
-    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
-    period = models.DateField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["participant", "period"], name="due_reminder_once")]
-
-    def __str__(self) -> str:
-        return f"{self.participant_id} {self.period:%Y-%m}"
 
 
 class FakeCharge(models.Model):

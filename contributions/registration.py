@@ -1,10 +1,13 @@
-"""BPU self-registration for people without a KPJ: form → emailed code → KPJ, profile and account.
+"""BPU self-registration for people without a KPJ: form → code → KPJ, profile and account.
 
 Nothing exists before the code is confirmed: step 1 stores a `PendingBpuRegistration` (NIK encrypted,
-code hashed, expiring after `ACTIVATION_CODE_TTL`) and emails the code through the activation code
-mechanism (`accounts.codes`). Step 2, with the right code and a password, creates in one transaction
-the participant (BPU, aktif, a new random KPJ), its first declaration and profile, and the online
-account (`accounts.services.account_create_for_participant`).
+code hashed, expiring after `ACTIVATION_CODE_TTL`) and queues the code in the notification outbox
+(`notifications.services.notify`; sent by the `send_outbox` task after commit, never inside the
+request), using the activation code mechanism (`accounts.codes`). The code goes by email; on the code
+page the person may ask for a new one by email or by SMS to the phone given in the form, after the
+same cool-down and within the same limits as account activation. Step 2, with the right code and a
+password, creates in one transaction the participant (BPU, aktif, a new random KPJ), its first
+declaration and profile, and the online account (`accounts.services.account_create_for_participant`).
 
 Against enumeration, step 1 answers the same whatever the NIK or email: it does not look at existing
 participants at all, and when the email already has an account the mailbox receives a notice instead
@@ -19,18 +22,30 @@ import uuid
 from dataclasses import dataclass
 
 import structlog
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 
-from accounts.codes import code_email, code_hash, code_matches, code_max_attempts, code_new, code_ttl_seconds
+from accounts.codes import (
+    code_hash,
+    code_matches,
+    code_max_attempts,
+    code_max_sends,
+    code_new,
+    code_resend_available_at,
+    code_sms_allowed,
+    code_ttl_seconds,
+)
 from accounts.services import account_create_for_participant
 from contributions.billing import current_period
 from contributions.declarations import DeclarationError, bpu_declaration_record, check_income
 from contributions.kpj import kpj_allocate
 from contributions.models import DeclarationSource, PendingBpuRegistration, WorkType
+from notifications.phones import normalize_msisdn
+from notifications.services import notify
 from participants.models import Branch, Category, MembershipStatus, Participant, Sex, StatusReason, User
 from participants.nik import (
     InvalidNik,
@@ -55,7 +70,8 @@ class RegistrationInvalid(ValueError):
 
 class RegistrationError(Exception):
     """Step 2 failed. `reason`: invalid (wrong code, try again), expired, void (used, voided, unknown,
-    or too many wrong codes). The wrong-code count is committed before this is raised."""
+    or too many wrong codes). The wrong-code count is committed before this is raised. Asking for a new
+    code adds cooldown, limit, no_phone and rate_limited (nothing changed, nothing sent)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -123,14 +139,16 @@ def bpu_registration_start(
     with_jht: bool,
     branch: Branch,
     today: dt.date | None = None,
+    language: str = "id",
 ) -> PendingBpuRegistration:
-    """Check the data, store it as a pending registration and email a 6-digit code.
+    """Check the data, store it as a pending registration and queue a 6-digit code by email.
 
     JKK and JKM are always included (the caller's form insists on them); JHT is `with_jht`. Raises
-    RegistrationInvalid (nothing saved or sent). Earlier pending registrations of the same NIK are
+    RegistrationInvalid (nothing saved or queued). Earlier pending registrations of the same NIK are
     voided: only the newest code works. When the email already belongs to an account, the mailbox
-    gets a notice instead of a code and the pending row can never complete. Not idempotent (each call
-    sends a mail): callers rate-limit it.
+    gets a notice instead of a code and the pending row can never complete. The message is written to
+    the outbox in this transaction and sent by a task after commit. Not idempotent (each call queues
+    a new code): callers rate-limit it.
     """
     today = today or timezone.localdate()
     nik = normalize_nik_input(nik)
@@ -165,18 +183,83 @@ def bpu_registration_start(
         email_taken=email_taken,
         expires_at=now + dt.timedelta(seconds=code_ttl_seconds()),
         created_at=now,
+        channel="email",
+        sends=1,
+        last_sent_at=now,
     )
     pending.code_hash = code_hash(pending_id=pending.id, code=code)
     pending.save(force_insert=True)
+    _queue_code(pending, code=code, language=language)
+    return pending
+
+
+def _queue_code(pending: PendingBpuRegistration, *, code: str, language: str) -> None:
+    """Queue the code (or, when the email is taken, the notice) through the outbox; one message per
+    code sent (`sends` is in the event key), delivered once by the task after commit."""
     minutes = code_ttl_seconds() // 60
-    if email_taken:
-        code_email(template="bpu_registration_email_taken", email=email, context={"minutes": minutes})
-    else:
-        code_email(
-            template="bpu_registration_code",
-            email=email,
-            context={"code": code, "minutes": minutes, "name": pending.full_name},
+    key = f"bpu-registration:{pending.id}:{pending.sends}"
+    sms = pending.channel == "sms"
+    phone = normalize_msisdn(pending.phone) if sms else None
+    if pending.email_taken:
+        # The flow must look the same to the visitor: the chosen channel gets a message too.
+        notify(
+            event="bpu_registration_email_taken",
+            event_key=key,
+            context={"minutes": minutes},
+            email=pending.email,
+            phone=phone,
+            language=language,
         )
+        return
+    notify(
+        event="bpu_registration_code",
+        event_key=key,
+        context={"code": code, "minutes": minutes, "name": pending.full_name},
+        email=None if sms else pending.email,
+        phone=phone,
+        language=language,
+        sensitive=True,
+    )
+
+
+def bpu_registration_resend(
+    *, registration_id: uuid.UUID | str, channel: str, language: str = "id"
+) -> PendingBpuRegistration:
+    """Queue a new code for a pending registration, by email or by SMS to the phone given in the form;
+    the previous code stops working.
+
+    Raises RegistrationError("void") for a used, voided, expired or unknown registration, "cooldown"
+    before ACTIVATION_RESEND_COOLDOWN seconds since the last code, "limit" after ACTIVATION_MAX_SENDS
+    codes, "no_phone" when SMS is asked and the phone is not a mobile number, "rate_limited" when the
+    phone's SMS codes are over their hourly limit (shared with account activation). Wrong-code
+    attempts carry over. Nothing changes and nothing is queued when it raises.
+    """
+    with transaction.atomic():
+        try:
+            pending = PendingBpuRegistration.objects.select_for_update().get(pk=registration_id)
+        except (PendingBpuRegistration.DoesNotExist, ValidationError, ValueError, TypeError):
+            raise RegistrationError("void") from None
+        now = timezone.now()
+        if pending.used_at or pending.voided_at or now >= pending.expires_at:
+            raise RegistrationError("void")
+        if now < code_resend_available_at(pending):
+            raise RegistrationError("cooldown")
+        if pending.sends >= code_max_sends():
+            raise RegistrationError("limit")
+        if channel == "sms":
+            msisdn = normalize_msisdn(pending.phone)
+            if not msisdn:
+                raise RegistrationError("no_phone")
+            if not code_sms_allowed(msisdn):
+                raise RegistrationError("rate_limited")
+        code = code_new()
+        pending.channel = "sms" if channel == "sms" else "email"
+        pending.sends += 1
+        pending.last_sent_at = now
+        pending.expires_at = now + dt.timedelta(seconds=code_ttl_seconds())
+        pending.code_hash = code_hash(pending_id=pending.id, code=code)
+        pending.save(update_fields=["channel", "sends", "last_sent_at", "expires_at", "code_hash"])
+        _queue_code(pending, code=code, language=language)
     return pending
 
 
@@ -202,7 +285,7 @@ def bpu_registration_confirm(
     with transaction.atomic():
         try:
             pending = PendingBpuRegistration.objects.select_for_update().get(pk=registration_id)
-        except (PendingBpuRegistration.DoesNotExist, ValueError, TypeError):
+        except (PendingBpuRegistration.DoesNotExist, ValidationError, ValueError, TypeError):
             raise RegistrationError("void") from None
         now = timezone.now()
         if pending.used_at or pending.voided_at:
@@ -272,7 +355,13 @@ def _create(pending: PendingBpuRegistration, *, password: str, today: dt.date) -
     )
     # The caller checked that no account has this email. If one appeared in the instant since, the
     # service links the new KPJ to it: that account's owner received this code at the same address.
-    user = account_create_for_participant(participant=participant, email=pending.email, password=password)
+    # A code by SMS proves the phone, not the email address (as in account activation).
+    user = account_create_for_participant(
+        participant=participant,
+        email=pending.email,
+        password=password,
+        email_verified=pending.channel == "email",
+    )
     return Registered(participant=participant, user=user)
 
 

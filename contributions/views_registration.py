@@ -1,8 +1,11 @@
 """Pages of BPU self-registration (public) and of the declared-income change (participant).
 
 Registration is two steps: the form (rate-limited per client IP, per NIK and per email; each accepted
-submission emails a code), then the code with the new password. The pending registration's id lives
-only in the session, never in the URL; the NIK is never in a URL or a log line.
+submission queues a code by email in the notification outbox), then the code with the new password.
+The code page is account activation's (`accounts.code_page`): where the code went, attempts left, the
+cool-down before a new code, a new code by email or SMS (same rate limits as the form, plus per phone).
+The pending registration's id lives only in the session, never in the URL; the NIK is never in a URL
+or a log line.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.codes import code_ttl_seconds
+from accounts.forms import ResendCodeForm
 from accounts.ratelimit import ratelimit_hit
 from contributions.declarations import (
     DeclarationError,
@@ -31,12 +38,13 @@ from contributions.declarations import (
     next_unbilled_period,
 )
 from contributions.forms_registration import BpuRegistrationForm, DeclarationChangeForm, RegistrationCodeForm
-from contributions.models import BpuProfile
+from contributions.models import BpuProfile, PendingBpuRegistration
 from contributions.registration import (
     NikAlreadyRegistered,
     RegistrationError,
     RegistrationInvalid,
     bpu_registration_confirm,
+    bpu_registration_resend,
     bpu_registration_start,
 )
 from participants.models import Category
@@ -47,7 +55,7 @@ SESSION_KEY = "contributions_bpu_registration_id"
 _HOUR = 60 * 60
 
 
-def _allowed(request: HttpRequest, *, nik: str, email: str) -> bool:
+def _allowed(request: HttpRequest, *, index: str, email: str) -> bool:
     """Count one code sending against the client IP, the NIK (by its blind index) and the email."""
     ip = get_client_ip_address(request) or "unknown"
     email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
@@ -56,7 +64,7 @@ def _allowed(request: HttpRequest, *, nik: str, email: str) -> bool:
             key=f"bpu-register:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
         ),
         ratelimit_hit(
-            key=f"bpu-register:nik:{nik_index(nik)}",
+            key=f"bpu-register:nik:{index}",
             limit=settings.ACTIVATION_RATE_PER_KPJ,
             window_seconds=_HOUR,
         ),
@@ -69,17 +77,21 @@ def _allowed(request: HttpRequest, *, nik: str, email: str) -> bool:
     return all(checks)
 
 
+def _language() -> str:
+    return translation.get_language() or "id"
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    """Step 1: the registration form. A valid, allowed submission stores it and emails a code."""
+    """Step 1: the registration form. A valid, allowed submission stores it and queues a code."""
     if request.user.is_authenticated:
         messages.info(request, _("Anda sudah masuk. Pendaftaran BPU baru hanya untuk yang belum punya KPJ."))
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = BpuRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not _allowed(request, nik=data["nik"], email=data["email"]):
+        if not _allowed(request, index=nik_index(data["nik"]), email=data["email"]):
             form.add_error(None, _("Terlalu banyak permintaan kode. Silakan coba lagi dalam satu jam."))
         else:
             try:
@@ -95,6 +107,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     declared_income_idr=data["declared_income_idr"],
                     with_jht=data["with_jht"],
                     branch=data["branch"],
+                    language=_language(),
                 )
             except RegistrationInvalid as exc:
                 form.add_error(None, str(exc))
@@ -134,7 +147,7 @@ def register_code(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:activate")
         except RegistrationError as error:
             if error.reason == "invalid":
-                form.add_error("code", _("Kode salah. Periksa email Anda lalu coba lagi."))
+                form.add_error("code", _("Kode salah. Periksa email atau SMS Anda lalu coba lagi."))
             else:
                 request.session.pop(SESSION_KEY, None)
                 if error.reason == "expired":
@@ -155,11 +168,57 @@ def register_code(request: HttpRequest) -> HttpResponse:
                 % {"kpj": registered.participant.kpj},
             )
             return redirect("contributions:pay", public_id=registered.participant.public_id)
-    minutes = code_ttl_seconds() // 60
+    context = {
+        "form": form,
+        "minutes": code_ttl_seconds() // 60,
+        **code_page_status(PendingBpuRegistration.objects.filter(pk=registration_id).first()),
+    }
     status = 400 if request.method == "POST" else 200
-    return TemplateResponse(
-        request, "contributions/register_code.html", {"form": form, "minutes": minutes}, status=status
-    )
+    return TemplateResponse(request, "contributions/register_code.html", context, status=status)
+
+
+# Lazy: evaluated per request, in the visitor's language (not once at import).
+_RESEND_ERRORS = {
+    **RESEND_ERRORS,
+    "limit": gettext_lazy(
+        "Batas pengiriman kode untuk pendaftaran ini sudah tercapai. "
+        "Silakan isi formulir pendaftaran lagi nanti."
+    ),
+    "no_phone": gettext_lazy("Nomor HP yang Anda isi tidak dapat menerima SMS. Gunakan email."),
+}
+
+
+@never_cache
+@require_POST
+def register_resend(request: HttpRequest) -> HttpResponse:
+    """A new code by email or by SMS to the phone given in the form. Counted like a form submission
+    (per client IP, per NIK, per email) and per phone by the service; the cool-down between codes and
+    the number of codes are enforced by the service."""
+    registration_id = request.session.get(SESSION_KEY)
+    if not registration_id:
+        messages.info(request, _("Silakan isi formulir pendaftaran dari awal."))
+        return redirect("registration:bpu")
+    form = ResendCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih email atau SMS."))
+        return redirect("registration:bpu_code")
+    row = PendingBpuRegistration.objects.filter(pk=registration_id).values("nik_index", "email").first()
+    if row is not None and not _allowed(request, index=row["nik_index"], email=row["email"]):
+        messages.error(request, _("Terlalu banyak permintaan kode. Silakan coba lagi dalam satu jam."))
+        return redirect("registration:bpu_code")
+    try:
+        bpu_registration_resend(
+            registration_id=registration_id, channel=form.cleaned_data["channel"], language=_language()
+        )
+    except RegistrationError as error:
+        if error.reason in _RESEND_ERRORS:
+            messages.error(request, _RESEND_ERRORS[error.reason])
+            return redirect("registration:bpu_code")
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, _("Kode sudah tidak berlaku. Silakan isi formulir pendaftaran lagi."))
+        return redirect("registration:bpu")
+    messages.success(request, _("Kode baru sudah dikirim. Kode sebelumnya tidak berlaku lagi."))
+    return redirect("registration:bpu_code")
 
 
 @login_required

@@ -49,11 +49,15 @@ EVENTS: dict[str, str] = {
     "statement_ready": NotificationCategory.MEMBERSHIP,
     "claim_status": NotificationCategory.CLAIMS,
     "service_request_status": NotificationCategory.MEMBERSHIP,
+    # A reminder of a branch visit (claims, data updates, cards): the person's membership channels.
+    "booking_reminder": NotificationCategory.MEMBERSHIP,
     "security_new_login": NotificationCategory.SECURITY,
     "security_password_changed": NotificationCategory.SECURITY,
     "security_email_changed": NotificationCategory.SECURITY,
     "activation_code": NotificationCategory.SERVICE,
     "activation_email_taken": NotificationCategory.SERVICE,
+    "bpu_registration_code": NotificationCategory.SERVICE,
+    "bpu_registration_email_taken": NotificationCategory.SERVICE,
     "sms_reply": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")

@@ -237,6 +237,7 @@ def load_demo_data() -> list[str]:
 
     if not Participant.objects.filter(kpj=PEKERJA.kpj).exists():
         created += _load_participants()
+    created += _bpu_declarations()
 
     for person in PEOPLE:
         if person is MULTI_B:
@@ -252,6 +253,35 @@ def load_demo_data() -> list[str]:
         _, was_created = _staff(email, first, last, staff_branch, role)
         if was_created:
             created.append(f"staff {email}")
+    return created
+
+
+# Declared monthly income of the demo BPU participants (their months were posted on it).
+BPU_INCOME = {MANDIRI.kpj: 3_500_000, NUNGGAK.kpj: 2_000_000}
+
+
+def _bpu_declarations() -> list[str]:
+    """The declared income and JHT option of each demo BPU participant, as one `BpuDeclaration` from
+    the month they registered (with the `BpuProfile` mirroring it, which "bayar iuran" bills from), so
+    `/payments/kpj/<id>/penghasilan/` shows a history. Only where the participant has no declaration
+    yet: also fills databases seeded before declarations existed; later changes are left alone."""
+    from contributions.declarations import bpu_declaration_record
+    from contributions.models import BpuDeclaration, DeclarationSource
+
+    created = []
+    for kpj, income in BPU_INCOME.items():
+        with transaction.atomic():
+            participant = Participant.objects.select_for_update().get(kpj=kpj)
+            if BpuDeclaration.objects.filter(participant=participant).exists():
+                continue
+            bpu_declaration_record(
+                participant=participant,
+                declared_income_idr=income,
+                with_jht=True,
+                effective_from=participant.registered_on.replace(day=1),
+                source=DeclarationSource.MIGRATION,
+            )
+        created.append(f"BPU declaration {kpj}")
     return created
 
 
@@ -346,14 +376,6 @@ def _load_participants() -> list[str]:
         status_reason=StatusReason.UNPAID_3_MONTHS,
         status_since=add_months(last_paid, 4),
     )
-    # Declared income and the optional JHT, which the "bayar iuran" pages bill from.
-    from contributions.models import BpuProfile
-
-    for bpu, income in ((mandiri, 3_500_000), (nunggak, 2_000_000)):
-        BpuProfile.objects.update_or_create(
-            participant=bpu, defaults={"declared_income_idr": income, "with_jht": True}
-        )
-
     for year in range(twelve_years_ago.year - 1, today.year):
         development_credit_year(year=year)
     return [f"{r.summary()}" for r in reports] + ["BPU months for mandiri and nunggak", "development returns"]

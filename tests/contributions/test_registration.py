@@ -1,7 +1,9 @@
 """BPU self-registration: form → emailed code → KPJ, profile, declaration and account.
 
 Every refused input asserts that nothing was created (no participant, user, profile, declaration) and,
-for step 1, that no pending registration was stored and no mail was sent.
+for step 1, that no pending registration was stored and nothing was queued or sent. Codes leave through
+the notification outbox; these tests run its task as soon as it is enqueued (tests of the outbox path
+itself, the code page and new codes: test_registration_codes.py).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from django.urls import reverse
 from contributions.kpj import kpj_check_digit_ok
 from contributions.models import BpuDeclaration, BpuProfile, PendingBpuRegistration
 from contributions.registration import RegistrationError, bpu_registration_confirm
+from notifications.models import Outbox
 from participants.models import Branch, Participant, User
 from participants.nik import nik_index
 from tests.contributions.conftest import NOW
 from tests.factories import BranchFactory, ParticipantFactory, make_nik
+from tests.notifications.helpers import deliver_when_enqueued
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -38,6 +42,11 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _outbox_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    deliver_when_enqueued(monkeypatch, "bpu_registration")
 
 
 @pytest.fixture
@@ -179,6 +188,7 @@ def _refused(client: Client, data: dict[str, Any], message: str) -> None:
     assert response.status_code == 400
     assert message in response.content.decode()
     assert PendingBpuRegistration.objects.count() == 0
+    assert Outbox.objects.count() == 0
     assert mail.outbox == []
     nothing_created()
 
@@ -261,6 +271,7 @@ def test_income_outside_the_rate_table_limits_is_refused_by_the_service(nik: str
                 branch=branch,
             )
     assert PendingBpuRegistration.objects.count() == 0
+    assert Outbox.objects.count() == 0
     assert mail.outbox == []
 
 

@@ -171,6 +171,37 @@ def test_english_template(db: None) -> None:
     assert row.body.startswith("Wrong format.")
 
 
+@pytest.mark.parametrize("event", sorted(services.EVENTS))
+def test_every_event_has_its_templates_in_both_languages(event: str) -> None:
+    """`notify` renders the templates of every channel a person may choose; SMS replies are SMS only."""
+    from django.template.loader import get_template
+
+    parts = ["sms"] if event == "sms_reply" else ["subject", "email", "sms"]
+    for language in services.LANGUAGES:
+        for part in parts:
+            get_template(f"notifications/{language}/{event}.{part}.txt")
+
+
+def test_one_time_codes_by_sms_are_removed_once_sent(db: None) -> None:
+    """BPU registration codes, like activation codes, do not stay readable in the outbox."""
+    (pk,) = notify(
+        event="bpu_registration_code",
+        event_key="bpu-registration:x:1",
+        context={"code": "654321", "minutes": 10, "name": "Siti"},
+        phone="081311112222",
+        sensitive=True,
+    )
+    row = Outbox.objects.get(pk=pk)
+    assert (row.category, row.channel, row.recipient) == ("service", "sms", "6281311112222")
+    assert outbox_deliver(outbox_id=pk) == SENT
+    assert outbox_deliver(outbox_id=pk) == SKIPPED
+    assert [s.text for s in FakeSmsSender.sent] == [
+        "654321 adalah kode pendaftaran peserta BPU Portal Peserta, berlaku 10 menit. "
+        "JANGAN berikan kepada siapa pun, termasuk petugas."
+    ]
+    assert "654321" not in Outbox.objects.get(pk=pk).body
+
+
 # --- Delivery reports -------------------------------------------------------------------------------
 
 STATUS_URL = "/sms/status/"

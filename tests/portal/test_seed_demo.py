@@ -90,6 +90,43 @@ def test_seed_demo_creates_the_personas_and_is_idempotent(
 
 
 @pytest.mark.django_db
+def test_seed_demo_gives_each_bpu_participant_a_declared_income_history(settings: object) -> None:
+    from django.test import Client
+
+    from contributions.models import BpuDeclaration, BpuProfile
+
+    settings.DEBUG = True
+    with time_machine.travel(dt.datetime(2026, 11, 22, 3, tzinfo=dt.UTC), tick=False):
+        call_command("seed_demo")
+        # A database seeded before declarations existed gets them on the next run, once.
+        BpuDeclaration.objects.all().delete()
+        call_command("seed_demo")
+        call_command("seed_demo")
+        rows = sorted(
+            BpuDeclaration.objects.values_list(
+                "participant__kpj", "effective_from", "declared_income_idr", "with_jht", "source"
+            )
+        )
+        assert rows == [
+            ("23010000033", dt.date(2026, 1, 1), 3_500_000, True, "migration"),
+            ("23010000044", dt.date(2025, 11, 1), 2_000_000, True, "migration"),
+        ]
+        profile = BpuProfile.objects.get(participant__kpj="23010000033")
+        assert (profile.declared_income_idr, profile.with_jht, profile.effective_from) == (
+            3_500_000,
+            True,
+            dt.date(2026, 1, 1),
+        )
+        mandiri = Participant.objects.get(kpj="23010000033")
+        client = Client()
+        client.force_login(mandiri.user)
+        page = client.get(f"/payments/kpj/{mandiri.public_id}/penghasilan/").content.decode()
+    assert "Riwayat penghasilan dan program" in page
+    assert "Januari 2026" in page
+    assert "Data awal" in page
+
+
+@pytest.mark.django_db
 def test_seed_demo_refuses_production(settings: object) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError):
