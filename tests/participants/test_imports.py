@@ -262,3 +262,28 @@ def test_sql_shares_equal_the_python_rule(
         expected.jkm_idr,
     )
     assert Decimal(row.jp_employer_idr) <= Decimal("10547400") * Decimal("0.02") + 1
+
+
+def test_numeric_fallback_gives_the_same_shares(
+    tmp_path: Path, worker: Participant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rate table whose bigint form could overflow makes the posting compute in numeric: same shares.
+    monkeypatch.setattr("participants.imports.contributions.MAX_WAGE", 10**30)
+    path = write(
+        tmp_path,
+        "c.csv",
+        """
+kpj,employer_npp,period,wage_idr,paid_at
+22222222222,12345678,2024-02,12000000,2024-03-10
+""",
+    )
+    assert import_contributions(path).posted == 1
+    feb = Contribution.objects.get(participant=worker)
+    assert (feb.jht_employer_idr, feb.jht_worker_idr, feb.jp_employer_idr, feb.jp_worker_idr) == (
+        444_000,
+        240_000,
+        191_192,
+        95_596,
+    )
+    assert (feb.jkk_idr, feb.jkm_idr) == (106_800, 36_000)
+    assert ledger_reconcile() == []

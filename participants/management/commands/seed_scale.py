@@ -37,6 +37,8 @@ SELECT p.id AS participant_id, emp.employer_id, e.risk_class,
        (round((2500000 + (p.id * 7919) %% 15000000) * power(1.05, -(k / 12.0)) / 1000) * 1000)::bigint
            AS wage,
        (%(last_month)s::date - make_interval(months => k) + interval '1 month 9 days')::date AS paid_on,
+       (%(last_month)s::date - make_interval(months => k) + interval '1 month 9 days')::date::timestamp
+           AT TIME ZONE 'Asia/Jakarta' AS paid_at,
        NULL::text AS problem
 FROM participants_participant p
 JOIN participants_employment emp ON emp.participant_id = p.id
@@ -145,7 +147,9 @@ class Command(BaseCommand):
                 )
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT DISTINCT period FROM checked_contribution")
-                    load_rates([row[0] for row in cursor.fetchall()])
-                posted += post_checked_contributions(batch_id=batch.pk, now=timezone.now())
+                    exact_integer = load_rates([row[0] for row in cursor.fetchall()])
+                posted += post_checked_contributions(
+                    batch_id=batch.pk, now=timezone.now(), exact_integer=exact_integer
+                )
             self.stdout.write(f"  participants {lo}-{hi}: {posted} contributions so far")
         return posted
