@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 QUEUES = ("default", "payments", "claims", "pdf", "notifications")
 
 app = Celery("portal")
-app.config_from_object("django.conf:settings", namespace="CELERY")
+app.config_from_object("portal.celery_config:CONFIG", namespace="CELERY")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 # First match wins: PDF rendering and outbound messages have their own workers whatever app owns them.
 app.conf.task_routes = {

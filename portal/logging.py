@@ -39,8 +39,9 @@ def configure_logging(*, log_format: str, level: str) -> dict[str, Any]:
     )
     structlog.configure(
         processors=[
-            *_shared_processors(),
+            # First, so a line below the level costs one comparison instead of a timestamp and more.
             structlog.stdlib.filter_by_level,
+            *_shared_processors(),
             structlog.stdlib.PositionalArgumentsFormatter(),
             structlog.processors.UnicodeDecoder(),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

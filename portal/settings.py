@@ -5,6 +5,7 @@ production-like and refuses to start without a secret key and allowed hosts.
 """
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.PortalRedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,
@@ -417,6 +418,8 @@ NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
 # --- Celery ---------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL
+if CELERY_BROKER_URL.startswith("redis://"):  # plain Redis; rediss:// and sentinel keep kombu's own
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -480,6 +483,11 @@ if LOG_FORMAT not in {"console", "json"}:
     raise ConfigError("DJANGO_LOG_FORMAT must be console or json")
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line per request (request_finished: path, status, request id) and one per task outcome: the
+# "started"/"enqueued" lines repeat what the finishing line says, and logging was a tenth of the CPU
+# of an SMS webhook request (profiled, bench/README.md). DJANGO_LOG_LEVEL=DEBUG brings them back.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_CELERY_TASK_START_LOG_LEVEL = logging.DEBUG
 
 from portal.logging import configure_logging  # noqa: E402 - needs the values above
 
