@@ -251,7 +251,8 @@ def notify(
         ids = outbox_insert(rows)
         for pk in ids:
             send_outbox.delay_on_commit(pk)
-    log.info("notification.queued", notification_event=event, count=len(ids))
+    # DEBUG: the outbox rows are the record (admin: Notifications → Outbox); the send task logs the outcome.
+    log.debug("notification.queued", notification_event=event, count=len(ids))
     return ids
 
 
