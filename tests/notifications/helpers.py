@@ -14,13 +14,13 @@ from notifications.services import outbox_deliver_queued
 _CODE = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
 
 
-def activation_code_from_mail(email: str, timeout: float = 20.0) -> str:
-    """The newest activation code emailed to `email`. Delivers queued messages in this process (no
-    worker) or waits for a running worker to have sent the code (bounded)."""
+def activation_code_from_mail(email: str, timeout: float = 20.0, *, event: str = "activation_code") -> str:
+    """The newest one-time code (`event`: activation or BPU registration) emailed to `email`. Delivers
+    queued messages in this process (no worker) or waits for a running worker to have sent it (bounded)."""
     deadline = time.monotonic() + timeout
     while True:
         outbox_deliver_queued()
-        if Outbox.objects.filter(event="activation_code", recipient=email, status=OutboxStatus.SENT).exists():
+        if Outbox.objects.filter(event=event, recipient=email, status=OutboxStatus.SENT).exists():
             for message in reversed(mail.outbox):
                 match = _CODE.search(message.body)
                 if email in message.to and match:
