@@ -137,7 +137,9 @@ def test_petugas_reviews_and_two_approvals_lead_to_payout(
     page.get_by_label("Catatan untuk pengaju klaim").fill("Foto KTP terpotong, unggah ulang seluruh halaman.")
     page.get_by_role("button", name="Ya, lanjutkan").click()
     expect(page.locator("#claim-status")).to_have_attribute("data-status", "revision_requested")
-    page.wait_for_load_state("load")  # document previews fetched before the claimant replaces one
+    # Leave the claim page before the claimant replaces the KTP: its page previews load lazily (a browser
+    # may fetch them well after the load event), and the old KTP's would answer 404 once it is gone.
+    page.goto(f"{base}/admin/claims/claim/")
 
     # The claimant uploads the KTP again and resubmits; the worker verifies it.
     claim_attach_document(
@@ -148,7 +150,7 @@ def test_petugas_reviews_and_two_approvals_lead_to_payout(
     wait_for(claim, ClaimStatus.IN_REVIEW)
 
     # Video interview, then the first approval.
-    page.reload()
+    page.goto(f"{base}/admin/claims/claim/{claim.pk}/change/")
     page.locator("[data-action=jadwalkan-wawancara]").click()
     page.get_by_label("Jadwal wawancara video").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Ya, lanjutkan").click()
