@@ -7,6 +7,8 @@ Every thread can hold one pooled connection, so `WEB_CONCURRENCY x WEB_THREADS` 
 import os
 import sys
 
+from portal.gunicorn_worker import QueueWaitConfigError, max_queue_wait_from_env
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
@@ -29,7 +31,13 @@ if workers * threads > _budget:
 os.environ.setdefault("DB_POOL_MAX_SIZE", str(threads))
 
 bind = os.environ.get("WEB_BIND", f"127.0.0.1:{_int('PORT', 8000)}")
-worker_class = "gthread"
+# gthread plus load shedding: a request that waited longer than WEB_MAX_QUEUE_WAIT seconds for a
+# thread is answered 503 + Retry-After at once (portal/gunicorn_worker.py).
+worker_class = "portal.gunicorn_worker.SheddingThreadWorker"
+try:
+    max_queue_wait_from_env()
+except QueueWaitConfigError as error:
+    sys.exit(f"Configuration error: {error}")
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

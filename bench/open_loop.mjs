@@ -12,6 +12,7 @@ const cookies = fs.readFileSync(new URL("../.local/bench-sessions.txt", import.m
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 const total = Math.round(Number(rate) * Number(seconds));
 const latencies = [];
+const latenciesByCode = {};
 const codes = {};
 let started = 0;
 let finished = 0;
@@ -29,7 +30,9 @@ function fire() {
 }
 
 function done(code, begin) {
-  latencies.push(performance.now() - begin);
+  const latency = performance.now() - begin;
+  latencies.push(latency);
+  (latenciesByCode[code] ||= []).push(latency);
   codes[code] = (codes[code] || 0) + 1;
   if (++finished === total) report();  // every request ends exactly once: response end, or error (incl. timeout)
 }
@@ -44,6 +47,10 @@ function report() {
   console.log(`${total} requests at ${rate}/s for ${seconds} s (finished in ${wall.toFixed(1)} s)`);
   console.log(`latency ms: p50 ${pct(sorted, 50)}  p90 ${pct(sorted, 90)}  p95 ${pct(sorted, 95)}  p99 ${pct(sorted, 99)}  max ${sorted.at(-1).toFixed(1)}`);
   console.log(`answers: ${JSON.stringify(codes)}`);
+  for (const [code, values] of Object.entries(latenciesByCode)) {
+    const byCode = values.sort((a, b) => a - b);
+    console.log(`  ${code}: p50 ${pct(byCode, 50)}  p95 ${pct(byCode, 95)}  max ${byCode.at(-1).toFixed(1)} ms`);
+  }
   agent.destroy();
 }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Open-loop load on the dashboard of the 1 M × 24 months scale database, served by gunicorn with
+# production settings (throwaway keys; the NIK key is the development one seed_scale encrypted with).
+# Needs: the test cluster running (scripts/services.sh start test), a database made with
+#   DATABASE_URL=.../portal_scale24 manage.py migrate && manage.py seed_scale --participants 1000000 --months 24
+# and sessions for it (bench/dashboard_overload.sh prepare). Then, e.g. a warm-up and two loads:
+#   bench/dashboard_overload.sh 50x20 100x30 400x60
+# Extra environment (WEB_MAX_QUEUE_WAIT=0 to compare without shedding) passes through to gunicorn.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(scripts/services.sh env test)"
+export DATABASE_URL=${DATABASE_URL%/*}/${SCALE_DATABASE:-portal_scale24} DJANGO_DEBUG=false \
+  DJANGO_LOG_FORMAT=json DJANGO_LOG_LEVEL=INFO DJANGO_READ_DOT_ENV_FILE=false \
+  DJANGO_SECRET_KEY=bench-overload-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+  DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false \
+  NIK_ENCRYPTION_KEYS=ZGV2LW9ubHktbmlrLWtleS1kby1ub3QtdXNlLTAwMDE= \
+  NIK_BLIND_INDEX_KEY=bench-overload-blind-index-key-0123456789 DJANGO_STATIC_ROOT=.local/test/static \
+  PYTHONPATH=. WEB_BIND=127.0.0.1:8766 WEB_CONCURRENCY=2 WEB_THREADS=4
+if [ "${1:-}" = prepare ]; then exec .venv/bin/python bench/dashboard_load.py prepare --users 1000; fi
+log=.local/bench-overload-gunicorn.log
+.venv/bin/gunicorn portal.wsgi -c gunicorn.conf.py --daemon --pid .local/bench-overload.pid --error-logfile "$log"
+trap 'kill "$(cat .local/bench-overload.pid)" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:8766/" && break; sleep 0.2; done
+for spec in "$@"; do
+  rate=${spec%x*}; secs=${spec#*x}
+  echo "== $rate req/s for $secs s; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  timeout $((secs * 3 + 30)) node bench/open_loop.mjs http://127.0.0.1:8766/peserta/ "$rate" "$secs" \
+    || echo "(generator stopped by timeout)"
+done
+echo "shedding log lines: $(grep -c 'Overloaded: answered 503' "$log" || true)"
