@@ -18,8 +18,14 @@ export DATABASE_URL=${DATABASE_URL%/*}/${SCALE_DATABASE:-portal_scale24} DJANGO_
   PYTHONPATH=. WEB_BIND=127.0.0.1:8766 WEB_CONCURRENCY=2 WEB_THREADS=4
 if [ "${1:-}" = prepare ]; then exec .venv/bin/python bench/dashboard_load.py prepare --users 1000; fi
 log=.local/bench-overload-gunicorn.log
+: > "$log"
 .venv/bin/gunicorn portal.wsgi -c gunicorn.conf.py --daemon --pid .local/bench-overload.pid --error-logfile "$log"
-trap 'kill "$(cat .local/bench-overload.pid)" 2>/dev/null || true' EXIT
+stop() {  # and wait, so the next run can bind the port
+  local pid; pid=$(cat .local/bench-overload.pid 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+}
+trap stop EXIT
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:8766/" && break; sleep 0.2; done
 for spec in "$@"; do
   rate=${spec%x*}; secs=${spec#*x}

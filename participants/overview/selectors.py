@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, Sum, Window
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from participants.ledger.models import JhtBalance
@@ -64,11 +64,54 @@ def _programmes(participant: Participant, *, has_jht: bool) -> list[str]:
     return ["JKK", "JKM"]
 
 
-def _balance(participant: Participant) -> JhtBalance:
-    try:
-        return participant.jht_balance
-    except JhtBalance.DoesNotExist:
+# The dashboard is the busiest page, so its two queries are fixed SQL rather than querysets: building
+# and compiling the equivalent ORM queries (a subquery, a join and five window aggregates) cost ~3 ms
+# of CPU per request, more than the rest of the selector and PostgreSQL together (bench/README.md).
+# tests/participants/test_dashboard.py checks the results; the ORM version is in git history.
+_BALANCE_COLUMNS = ("balance_idr", "employer_idr", "worker_idr", "development_idr", "other_idr")
+
+# Every KPJ of the person shares the NIK blind index, so filter on the (indexed) nik_index first; an
+# OR with `user = ...` alone would make PostgreSQL scan the whole participants table. A window
+# aggregate gives every linked row the person's totals, no second query.
+_PEOPLE_SQL = """
+SELECT p.*,
+       b.account_id AS b_account_id, b.entries_count AS b_entries_count, b.updated_at AS b_updated_at,
+       b.balance_idr AS b_balance_idr, b.employer_idr AS b_employer_idr, b.worker_idr AS b_worker_idr,
+       b.development_idr AS b_development_idr, b.other_idr AS b_other_idr,
+       sum(b.balance_idr) OVER person AS total_balance_idr,
+       sum(b.employer_idr) OVER person AS total_employer_idr,
+       sum(b.worker_idr) OVER person AS total_worker_idr,
+       sum(b.development_idr) OVER person AS total_development_idr,
+       sum(b.other_idr) OVER person AS total_other_idr
+FROM participants_participant p
+LEFT JOIN participants_jhtbalance b ON b.account_id = p.id
+WHERE p.nik_index IN (SELECT nik_index FROM participants_participant WHERE user_id = %(user)s)
+  AND (p.user_id = %(user)s OR p.user_id IS NULL)
+WINDOW person AS (PARTITION BY p.user_id)
+ORDER BY p.registered_on, p.kpj
+"""
+
+_CONTRIBUTIONS_SQL = """
+SELECT c.participant_id, c.period, c.wage_idr, c.jht_employer_idr, c.jht_worker_idr, c.posted_at,
+       e.name AS employer__name
+FROM participants_contribution c
+JOIN participants_participant p ON p.id = c.participant_id
+LEFT JOIN participants_employer e ON e.id = c.employer_id
+WHERE p.user_id = %(user)s AND c.period >= %(since)s
+ORDER BY c.period DESC, c.posted_at DESC
+"""
+
+
+def _balance(participant: Any) -> JhtBalance:
+    """The balance row joined by `_PEOPLE_SQL` (an empty one for a KPJ without ledger entries)."""
+    if participant.b_account_id is None:
         return JhtBalance(account=participant)
+    return JhtBalance(
+        account=participant,
+        entries_count=participant.b_entries_count,
+        updated_at=participant.b_updated_at,
+        **{c: getattr(participant, f"b_{c}") for c in _BALANCE_COLUMNS},
+    )
 
 
 @dataclass
@@ -111,56 +154,21 @@ class Dashboard:
         return any(k.has_alerts for k in self.kpjs)
 
 
-def _total(column: str) -> Window:
-    # A window aggregate: every linked row carries the person's totals, no second query.
-    return Window(Sum(f"jht_balance__{column}"), partition_by=[F("user_id")])
-
-
 def dashboard_for_user(*, user: User, today: dt.date) -> Dashboard:
     """Everything the dashboard shows, in two queries whatever the number of KPJs and years."""
-    own_indexes = Participant.objects.filter(user=user).values("nik_index")
-    people: list[Participant] = list(
-        # Every KPJ of the person shares the NIK blind index, so filter on the (indexed) nik_index
-        # first; an OR with `user = ...` would make PostgreSQL scan the whole participants table.
-        Participant.objects.filter(nik_index__in=own_indexes)
-        .filter(Q(user=user) | Q(user__isnull=True))
-        .select_related("jht_balance", "branch")
-        .annotate(
-            total_balance_idr=_total("balance_idr"),
-            total_employer_idr=_total("employer_idr"),
-            total_worker_idr=_total("worker_idr"),
-            total_development_idr=_total("development_idr"),
-            total_other_idr=_total("other_idr"),
-        )
-        .order_by("registered_on", "kpj")
-    )
+    people: list[Any] = list(Participant.objects.raw(_PEOPLE_SQL, {"user": user.pk}))
     linked = [p for p in people if p.user_id == user.pk]
     unlinked = [p for p in people if p.user_id is None]
     totals = Totals()
     if linked:
-        first: Any = linked[0]
-        totals = Totals(
-            first.total_balance_idr or 0,
-            first.total_employer_idr or 0,
-            first.total_worker_idr or 0,
-            first.total_development_idr or 0,
-            first.total_other_idr or 0,
-        )
+        first = linked[0]
+        totals = Totals(*(getattr(first, f"total_{c}") or 0 for c in _BALANCE_COLUMNS))
 
     start = window_start(today)
-    rows = list(
-        Contribution.objects.filter(participant__user=user, period__gte=add_months(start, -1))
-        .order_by("-period", "-posted_at")
-        .values(
-            "participant_id",
-            "period",
-            "wage_idr",
-            "jht_employer_idr",
-            "jht_worker_idr",
-            "posted_at",
-            "employer__name",
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTRIBUTIONS_SQL, {"user": user.pk, "since": add_months(start, -1)})
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     wages: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     has_jht: set[int] = set()
     for row in rows:
