@@ -53,3 +53,11 @@ def on_starting(server: object) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     django.setup()
+
+
+def post_worker_init(worker: object) -> None:
+    # Before the worker's first accept: views imported, templates compiled, catalogues read, the
+    # connection pool open (portal/warmup.py), so a recycled worker does not stall its first requests.
+    from portal.warmup import warm_up
+
+    warm_up()

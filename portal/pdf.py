@@ -14,18 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint.urls import URLFetcher
+
+# WeasyPrint is imported inside the functions, never at module level: this module is reachable from
+# the URLconf (views that queue PDFs), and importing WeasyPrint takes ~1.5 s, which every web worker
+# paid on its first request (tests/portal/test_pdf.py keeps it out of the web process).
 
 ASSETS = Path(__file__).resolve().parent / "pdf_assets"
-
-
-class LocalAssetsFetcher(URLFetcher):
-    """Fetches only files inside `pdf_assets/`: a template can never make the worker call out."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not url.startswith(ASSETS.as_uri() + "/"):
-            raise ValueError(f"PDF rendering may not fetch {url!r}")
-        return super().fetch(url, headers)
 
 
 @cache
@@ -38,7 +32,9 @@ def _ssl_context() -> ssl.SSLContext:
 _per_thread = threading.local()
 
 
-def _fetcher() -> LocalAssetsFetcher:
+def _fetcher() -> Any:
+    from portal.pdf_fetcher import LocalAssetsFetcher
+
     return LocalAssetsFetcher(allowed_protocols={"file"}, ssl_context=_ssl_context())
 
 

@@ -1,4 +1,8 @@
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +18,26 @@ def test_render_pdf_embeds_the_vendored_font() -> None:
 
 @pytest.mark.parametrize("url", ["http://example.com/tracker.png", "file:///etc/passwd"])
 def test_render_pdf_refuses_external_resources(url: str) -> None:
-    from portal.pdf import ASSETS, LocalAssetsFetcher
+    from portal.pdf import ASSETS
+    from portal.pdf_fetcher import LocalAssetsFetcher
 
     fetcher = LocalAssetsFetcher(allowed_protocols={"file"})
     with pytest.raises(ValueError, match="may not fetch"):
         fetcher.fetch(url)
     assert fetcher.fetch((ASSETS / "pdf.css").as_uri()).status in (None, 200)
+
+
+def test_the_web_process_does_not_import_weasyprint() -> None:
+    # Loading every view (the URLconf) must not import WeasyPrint: it took ~1.5 s of each web
+    # worker's first request. A fresh interpreter, because this test process has imported it.
+    script = "import django, sys; django.setup(); import portal.urls; print('weasyprint' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
