@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 def _project_templates() -> list[str]:
     names: list[str] = []
-    for directory in settings.TEMPLATES[0]["DIRS"]:
+    directories: list[Path] = settings.TEMPLATES[0]["DIRS"]
+    for directory in directories:
         root = Path(directory)
         names += [str(path.relative_to(root)) for path in sorted(root.rglob("*.html"))]
     return names
