@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -24,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 def _project_templates() -> list[str]:
     names: list[str] = []
-    directories: list[Path] = settings.TEMPLATES[0]["DIRS"]
-    for directory in directories:
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    for directory in templates[0]["DIRS"]:
         root = Path(directory)
         names += [str(path.relative_to(root)) for path in sorted(root.rglob("*.html"))]
     return names
