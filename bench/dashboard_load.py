@@ -42,14 +42,18 @@ def prepare(users: int) -> None:
     backend = "django.contrib.auth.backends.ModelBackend"
     cookies = []
     with transaction.atomic():
+        # Accounts made by an earlier `prepare` get fresh sessions; new ones only for the shortfall.
+        accounts = list(User.objects.filter(email__endswith="@bench.invalid").order_by("pk")[:users])
         ids = list(
             Participant.objects.filter(kpj__startswith="3", user__isnull=True)
             .order_by("?")
-            .values_list("id", flat=True)[:users]
+            .values_list("id", flat=True)[: users - len(accounts)]
         )
         for pk in ids:
             user = User.objects.create_user(f"bench{pk}@bench.invalid", None)
             Participant.objects.filter(pk=pk).update(user=user)
+            accounts.append(user)
+        for user in accounts:
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = backend

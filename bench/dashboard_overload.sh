@@ -3,8 +3,9 @@
 # production settings (throwaway keys; the NIK key is the development one seed_scale encrypted with).
 # Needs: the test cluster running (scripts/services.sh start test), a database made with
 #   DATABASE_URL=.../portal_scale24 manage.py migrate && manage.py seed_scale --participants 1000000 --months 24
-# and sessions for it (bench/dashboard_overload.sh prepare). Then, e.g. a warm-up and two loads:
-#   bench/dashboard_overload.sh 50x20 100x30 400x60
+# Each run first logs in 1,000 scale participants afresh (sessions end after 30 idle minutes), then
+# loads the dashboard at each RATExSECONDS given, e.g. a warm-up and two loads:
+#   bench/dashboard_overload.sh 50x20 100x30 400x60      (scripts/bench.sh dashboard runs a fixed set)
 # Extra environment (WEB_MAX_QUEUE_WAIT=0 to compare without shedding) passes through to gunicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,12 @@ export DATABASE_URL=${DATABASE_URL%/*}/${SCALE_DATABASE:-portal_scale24} DJANGO_
   NIK_ENCRYPTION_KEYS=ZGV2LW9ubHktbmlrLWtleS1kby1ub3QtdXNlLTAwMDE= \
   NIK_BLIND_INDEX_KEY=bench-overload-blind-index-key-0123456789 DJANGO_STATIC_ROOT=.local/test/static \
   PYTHONPATH=. WEB_BIND=127.0.0.1:8766 WEB_CONCURRENCY=2 WEB_THREADS=4
-if [ "${1:-}" = prepare ]; then exec .venv/bin/python bench/dashboard_load.py prepare --users 1000; fi
+if ! .venv/bin/python manage.py shell -c "from participants.models import Contribution; \
+    raise SystemExit(0 if Contribution.objects.exists() else 1)" >/dev/null 2>&1; then
+  echo "No scale data in ${DATABASE_URL##*/}: create it first (see the top of $0)." >&2
+  exit 1
+fi
+.venv/bin/python bench/dashboard_load.py prepare --users 1000 2>/dev/null
 log=.local/bench-overload-gunicorn.log
 : > "$log"
 .venv/bin/gunicorn portal.wsgi -c gunicorn.conf.py --daemon --pid .local/bench-overload.pid --error-logfile "$log"

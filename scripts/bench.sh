@@ -2,6 +2,7 @@
 # `make bench`: the benchmarks in bench/ (not part of make test). Results go to bench/README.md by hand.
 #   scripts/bench.sh            page weight + HTTP load
 #   scripts/bench.sh import     import_contributions throughput (throwaway database portal_bench)
+#   scripts/bench.sh dashboard  open-loop dashboard load on the 1 M x 24 months scale database
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -32,5 +33,9 @@ case "${1:-web}" in
     say "Page weight"; .venv/bin/python bench/page_weight.py
     say "HTTP load"; bash bench/http_load.sh
     ;;
-  *) die "usage: scripts/bench.sh [web|import]" ;;
+  dashboard)
+    say "Dashboard, open loop (warm-up, 3 x 100 req/s, 400 req/s)"
+    bash bench/dashboard_overload.sh 50x20 100x30 100x30 100x30 400x60
+    ;;
+  *) die "usage: scripts/bench.sh [web|import|dashboard]" ;;
 esac

@@ -1,10 +1,15 @@
 import datetime as dt
+import importlib
+import threading
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +31,16 @@ pytestmark = pytest.mark.django_db
 def _today() -> object:
     with time_machine.travel(dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC), tick=False) as traveller:
         yield traveller
+
+
+def load_rates_again() -> None:
+    """Transactional tests flush tables, the rate rows of the data migration included."""
+    from django.apps import apps
+
+    from participants.models import Rate
+
+    if not Rate.objects.exists():
+        importlib.import_module("participants.migrations.0002_rates_and_development").load(apps, None)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -195,6 +210,90 @@ kpj,employer_npp,period,wage_idr,paid_at
     assert (again.posted, again.duplicate) == (0, 2)
     assert LedgerEntry.objects.count() == 2
     assert JhtBalance.objects.get(account=worker).balance_idr == 855_000
+
+
+def test_a_file_partly_posted_before_posts_only_its_new_rows(tmp_path: Path, worker: Participant) -> None:
+    first = write(
+        tmp_path,
+        "jan.csv",
+        """
+kpj,employer_npp,period,wage_idr,paid_at
+22222222222,12345678,2026-01,5000000,2026-02-10
+""",
+    )
+    both = write(
+        tmp_path,
+        "jan-feb.csv",
+        """
+kpj,employer_npp,period,wage_idr,paid_at
+22222222222,12345678,2026-01,5000000,2026-02-10
+22222222222,12345678,2026-02,6000000,2026-03-10
+""",
+    )
+    with CaptureQueriesContext(connection) as fresh:
+        assert import_contributions(first).posted == 1
+    with CaptureQueriesContext(connection) as overlapping:
+        report = import_contributions(both)
+
+    assert (report.read, report.posted, report.duplicate, report.rejected) == (2, 1, 1, [])
+    assert sorted(Contribution.objects.values_list("period", "wage_idr")) == [
+        (dt.date(2026, 1, 1), 5_000_000),
+        (dt.date(2026, 2, 1), 6_000_000),
+    ]
+    assert LedgerEntry.objects.count() == 2
+    balance = JhtBalance.objects.get(account=worker)
+    # JHT is 5.7 % of the wage: 285,000 of 5,000,000 and 342,000 of 6,000,000.
+    assert (balance.balance_idr, balance.entries_count) == (285_000 + 342_000, 2)
+    assert ledger_reconcile() == []
+    # A file of new months posts with the plain INSERT; one overlapping what is there falls back to
+    # ON CONFLICT after the plain INSERT failed on the first present row.
+    assert posting_statements(fresh) == [False]
+    assert posting_statements(overlapping) == [False, True]
+
+
+def posting_statements(queries: CaptureQueriesContext) -> list[bool]:
+    """For each contribution posting statement run, whether it skips rows already present."""
+    on_conflict = "ON CONFLICT ON CONSTRAINT contribution_unique_month"
+    sqls = [q["sql"] for q in queries.captured_queries]
+    return [on_conflict in sql for sql in sqls if "INSERT INTO participants_contribution" in sql]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_imported_concurrently_is_posted_once(tmp_path: Path) -> None:
+    load_rates_again()
+    branch = BranchFactory(code="JKT01")
+    employer = EmployerFactory(npp="12345678", risk_class=3, branch=branch)
+    people = [ParticipantFactory(branch=branch) for _ in range(20)]
+    lines = [
+        f"{p.kpj},{employer.npp},2026-{m:02d},4000000,2026-{m + 1:02d}-10" for p in people for m in (1, 2, 3)
+    ]
+    path = write(tmp_path, "c.csv", "kpj,employer_npp,period,wage_idr,paid_at\n" + "\n".join(lines) + "\n")
+    barrier = threading.Barrier(4)
+    reports: list[Any] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            reports.append(import_contributions(path))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted((r.posted, r.duplicate, len(r.rejected)) for r in reports) == [
+        (0, 60, 0),
+        (0, 60, 0),
+        (0, 60, 0),
+        (60, 0, 0),
+    ]
+    assert Contribution.objects.count() == 60
+    assert LedgerEntry.objects.count() == 60
+    assert sorted(JhtBalance.objects.values_list("balance_idr", flat=True)) == [3 * 228_000] * 20
+    assert ledger_reconcile() == []
 
 
 def test_bad_contribution_rows_are_reported_and_never_half_posted(
