@@ -217,7 +217,7 @@ def post_checked_contributions(*, batch_id: int, now: dt.datetime, exact_integer
     its work, and the ON CONFLICT statement posts the rest. A concurrent import of the same rows ends
     the same way: the plain INSERT waits for the other transaction, then fails and falls back.
     """
-    params = {"now": now, "batch": batch_id}
+    params: dict[str, Any] = {"now": now, "batch": batch_id}
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_post_sql(exact_integer=exact_integer, skip_present=False), params)
