@@ -18,6 +18,8 @@ import django
 
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", "50000"))
 MONTHS = int(os.environ.get("BENCH_MONTHS", "20"))
+# Database sessions sharing the import; unset = what the command would choose (one per core).
+SESSIONS = int(os.environ["BENCH_SESSIONS"]) if os.environ.get("BENCH_SESSIONS") else None
 
 
 def main() -> int:
@@ -48,11 +50,11 @@ def main() -> int:
     results = []
     for label in ("first run (all new)", "second run (all present)"):
         started = time.perf_counter()
-        report = import_contributions(path)
+        report = import_contributions(path, sessions=SESSIONS)
         elapsed = time.perf_counter() - started
         results.append((label, elapsed, report.posted, report.duplicate, len(report.rejected)))
     os.unlink(path)
-    print(f"rows in file: {total:,}")
+    print(f"rows in file: {total:,}; sessions: {SESSIONS or 'default'}")
     for label, elapsed, posted, duplicate, rejected in results:
         print(
             f"{label:26} {elapsed:7.2f} s  {total / elapsed:10,.0f} rows/s  "

@@ -22,7 +22,11 @@ Throughput (bench/README.md, budget >= 150,000 rows/s) shapes the SQL:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,9 +34,17 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from participants.imports.base import ImportReport, copy_into, create_temp_table, fetch_rejections, open_csv
+from participants.imports.base import (
+    ImportPartlyPosted,
+    ImportReport,
+    copy_into,
+    create_temp_table,
+    fetch_rejections,
+    open_csv,
+)
 from participants.models import ImportBatch
 from participants.rates.selectors import MissingRate, rate_table_on
+from portal.db_sessions import PartlyCommitted, run_in_sessions
 
 COLUMNS = ["kpj", "employer_npp", "period", "wage_idr", "paid_at"]
 # Percentages; each also stored as `<name>_n`, its integer numerator over `den` (jp_cap, rupiah, too).
@@ -41,6 +53,9 @@ MAX_WAGE = 10**12 - 1  # wage_idr has at most 12 digits
 # Session settings for the import's own transaction only (SET LOCAL): sorts, the window and the
 # posting's CTEs stay in memory instead of spilling to temp files.
 WORK_MEM = "256MB"
+# Large files are imported by one session per core, at most this many (bench/README.md).
+MAX_SESSIONS = 2
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # ~50,000 rows
 
 _PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _DATE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
@@ -281,25 +296,110 @@ def load_lookups() -> bool:
     return exact_integer
 
 
-def import_contributions(path: str | Path) -> ImportReport:
+@dataclass
+class _Part:
+    """What one session did with its share of the file."""
+
+    read: int
+    posted: int
+    rejected: list[tuple[int, str]]
+
+
+def _import_share(
+    path: str | Path, *, batch_id: int, params: dict[str, Any], share: tuple[int, int] | None
+) -> _Part:
+    """Stage, validate and post the file's rows, or with `share=(index, count)` only that share of them.
+
+    Shares split the file by KPJ, so every in-file duplicate of a row lands in the same share as the
+    row, and each participant's balance row is written by one session only. Runs in the caller's
+    transaction.
+    """
+    where = ""
+    if share is not None:
+        index, count = share
+        where = f"(hashtext(coalesce(kpj, ''))::bigint + 2147483648) % {int(count)} = {int(index)}"
+    with open_csv(path, COLUMNS) as handle, connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        create_temp_table(_STAGING)
+        read = copy_into("staging_contribution", COLUMNS, handle, where=where)
+    exact_integer = load_lookups()
+    create_temp_table(_CHECKED, params)
+    rejected = list(
+        fetch_rejections(
+            "SELECT line, problem FROM checked_contribution WHERE problem IS NOT NULL ORDER BY line"
+        )
+    )
+    posted = post_checked_contributions(batch_id=batch_id, now=params["now"], exact_integer=exact_integer)
+    return _Part(read=read, posted=posted, rejected=rejected)
+
+
+def sessions_for(path: str | Path) -> int:
+    """How many database sessions import this file: one per core (at most `MAX_SESSIONS`) for a large
+    file, one for a small file (below `PARALLEL_MIN_BYTES` a second session costs more than it saves)
+    or when the caller is inside a transaction (other sessions could not see its uncommitted rows, and
+    the import must commit or roll back with it)."""
+    if connection.in_atomic_block:
+        return 1
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return 1  # open_csv reports the error
+    if size < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(MAX_SESSIONS, os.cpu_count() or 1))
+
+
+def import_contributions(path: str | Path, *, sessions: int | None = None) -> ImportReport:
+    """Import the file; `sessions` (default: `sessions_for(path)`) database sessions share the work.
+
+    With more than one session the rows are split by KPJ and each share is posted in its own
+    transaction on its own core; `portal/db_sessions.py` commits the shares all together or not at all.
+    Such an import cannot run inside the caller's transaction; imports of contributions run one at a
+    time (an advisory lock), so two of them never wait on each other's rows.
+    """
     report = ImportReport(kind="import_contributions", file_name=Path(path).name)
     today = timezone.localdate()
-    now = timezone.now()
-    params: dict[str, Any] = {"today": today, "this_month": today.replace(day=1), "now": now}
-    with open_csv(path, COLUMNS) as handle, transaction.atomic():
+    params: dict[str, Any] = {"today": today, "this_month": today.replace(day=1), "now": timezone.now()}
+    open_csv(path, COLUMNS).close()  # a wrong file is refused before anything is written
+    if sessions is None:
+        sessions = sessions_for(path)
+    elif sessions > 1 and connection.in_atomic_block:
+        raise RuntimeError("an import in several sessions cannot run inside the caller's transaction")
+    if sessions <= 1:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(kind=report.kind, file_name=report.file_name)
+            parts = [_import_share(path, batch_id=batch.pk, params=params, share=None)]
+            report.add_parts(parts)
+            report.save_batch(batch)
+        return report
+    with _one_import_at_a_time():
+        # Committed before the sessions start: their contributions refer to it.
         batch = ImportBatch.objects.create(kind=report.kind, file_name=report.file_name)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        create_temp_table(_STAGING)
-        report.read = copy_into("staging_contribution", COLUMNS, handle)
-        exact_integer = load_lookups()
-        create_temp_table(_CHECKED, params)
-        report.rejected = list(
-            fetch_rejections(
-                "SELECT line, problem FROM checked_contribution WHERE problem IS NOT NULL ORDER BY line"
+        try:
+            parts = run_in_sessions(
+                sessions,
+                lambda index: _import_share(path, batch_id=batch.pk, params=params, share=(index, sessions)),
             )
-        )
-        report.posted = post_checked_contributions(batch_id=batch.pk, now=now, exact_integer=exact_integer)
-        report.duplicate = report.read - len(report.rejected) - report.posted
+        except PartlyCommitted as partly:
+            # The batch stays (posted rows refer to it), unfinished: finished_at remains empty.
+            raise ImportPartlyPosted(
+                f"import stopped after part of the file was posted ({partly.cause}); run the same file"
+                " again to post the rest (rows already posted are skipped)"
+            ) from partly
+        except BaseException:
+            batch.delete()
+            raise
+        report.add_parts(parts)
         report.save_batch(batch)
     return report
+
+
+@contextmanager
+def _one_import_at_a_time() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext('participants.import_contributions'))")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext('participants.import_contributions'))")

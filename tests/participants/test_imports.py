@@ -1,5 +1,4 @@
 import datetime as dt
-import importlib
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -31,16 +30,6 @@ pytestmark = pytest.mark.django_db
 def _today() -> object:
     with time_machine.travel(dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC), tick=False) as traveller:
         yield traveller
-
-
-def load_rates_again() -> None:
-    """Transactional tests flush tables, the rate rows of the data migration included."""
-    from django.apps import apps
-
-    from participants.models import Rate
-
-    if not Rate.objects.exists():
-        importlib.import_module("participants.migrations.0002_rates_and_development").load(apps, None)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -260,7 +249,6 @@ def posting_statements(queries: CaptureQueriesContext) -> list[bool]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_file_imported_concurrently_is_posted_once(tmp_path: Path) -> None:
-    load_rates_again()
     branch = BranchFactory(code="JKT01")
     employer = EmployerFactory(npp="12345678", risk_class=3, branch=branch)
     people = [ParticipantFactory(branch=branch) for _ in range(20)]

@@ -280,3 +280,37 @@ def test_batch_credit_from_two_threads_posts_once() -> None:
         assert sorted(results) == [0, 6]
         assert JhtBalance.objects.get(account=p).balance_idr == 120_000
         assert LedgerEntry.objects.filter(account=p).count() == 6
+
+
+def test_a_user_named_by_ledger_entries_cannot_be_deleted_and_keys_compare_bytewise() -> None:
+    """Migration 0007: the database refuses what the dropped created_by FK refused."""
+    from participants.models import User
+    from tests.factories import StaffFactory
+
+    author, bystander = StaffFactory(), StaffFactory()
+    p = ParticipantFactory()
+    ledger_post(
+        account_id=p.pk,
+        kind=EntryKind.CORRECTION,
+        amount_idr=5_000,
+        value_date=dt.date(2026, 1, 5),
+        idempotency_key="correction:author-test",
+        reason="koreksi",
+        created_by_id=author.pk,
+    )
+    with (
+        pytest.raises(IntegrityError, match="made JHT ledger entries"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM participants_user WHERE id = %s", [author.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM participants_user WHERE id = %s", [bystander.pk])
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns"
+            " WHERE table_name = 'participants_ledgerentry' AND column_name = 'idempotency_key'"
+        )
+        assert cursor.fetchone() == ("C",)
+    assert list(User.objects.filter(pk__in=[author.pk, bystander.pk]).values_list("pk", flat=True)) == [
+        author.pk
+    ]
