@@ -2,7 +2,8 @@
 
 Imports stream the file into a temporary staging table with PostgreSQL COPY (every column as text, plus
 the row's line number), validate with set-based SQL, and post valid rows with `INSERT ... ON CONFLICT DO
-NOTHING`, all inside one transaction: a valid row is posted completely or not at all, a bad row is
+NOTHING`, all inside one transaction (a large contribution file: one per share, committed together,
+see `participants/imports/contributions.py`): a valid row is posted completely or not at all, a bad row is
 reported with its line number and reason and posts nothing, and re-running a file posts nothing twice.
 """
 
