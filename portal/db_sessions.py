@@ -114,19 +114,10 @@ def _session[T](run: _Run[T], index: int, work: Callable[[int], T]) -> None:
                 # find the others' locks taken, or it would not wait for them.
                 run.all_locked.wait()
             except threading.BrokenBarrierError:
-                run.finish(index, ok=False)
                 raise SessionAbandoned(
                     f"session {index} rolled back: another session could not start"
                 ) from None
-            except BaseException:
-                run.all_locked.abort()
-                run.finish(index, ok=False)
-                raise
-            try:
-                run.results[index] = work(index)
-            except BaseException:
-                run.finish(index, ok=False)
-                raise
+            run.results[index] = work(index)
             waited_for = run.finish(index, ok=True)
             with connection.cursor() as cursor:
                 for other in waited_for:
@@ -138,12 +129,12 @@ def _session[T](run: _Run[T], index: int, work: Callable[[int], T]) -> None:
                 raise SessionAbandoned(f"session {index} rolled back: another session failed")
         run.committed[index] = True
     except BaseException as error:
-        # A session that failed before reaching the barrier (no connection from the pool, say) must
-        # not leave the others waiting there.
+        # Every failure lands here, after the rollback. A session that failed before the barrier (no
+        # connection from the pool, say) must not leave the others waiting there; one that failed
+        # while waiting (a deadlock victim) overrides its recorded success, so the sessions that have
+        # not decided yet roll back too. Others waiting for this one see the outcome via `ended`.
         run.all_locked.abort()
         with run.lock:
-            # Also when it had finished its work and failed while waiting (cancelled as a deadlock
-            # victim): the sessions that have not decided yet then roll back too.
             run.succeeded[index] = False
         run.errors[index] = error
     finally:
