@@ -28,7 +28,8 @@ import threading
 from collections.abc import Callable
 from typing import cast
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.utils import load_backend
 
 
 class SessionAbandoned(Exception):
@@ -79,7 +80,8 @@ def run_in_sessions[T](count: int, work: Callable[[int], T]) -> list[T]:
     Returns their results in index order once all have committed. If any raised, every transaction
     has rolled back and the first error (by index) is raised here, or `PartlyCommitted` in the rare
     case that some had already committed. `work` uses `django.db.connection`
-    as usual: in its thread that is the thread's own connection, closed when the thread ends.
+    as usual: in its thread that is the thread's own connection, opened outside the connection pool
+    and closed when the thread ends.
     """
     if count < 1:
         raise ValueError("count must be at least 1")
@@ -104,8 +106,22 @@ def run_in_sessions[T](count: int, work: Callable[[int], T]) -> list[T]:
     return cast(list[T], run.results)  # every result is set when no session failed
 
 
+def _use_own_connection() -> None:
+    """Give the calling thread a connection of its own instead of one from the process's pool.
+
+    The pool is sized for requests (DB_POOL_MAX_SIZE, a few per process); a bulk job's sessions hold
+    their connections for minutes, and drawing them from the pool would starve the requests, or, with
+    the pool already busy, leave the sessions waiting for a connection until the pool's timeout.
+    """
+    settings_dict = {**connections.settings[DEFAULT_DB_ALIAS]}
+    settings_dict["OPTIONS"] = {k: v for k, v in settings_dict["OPTIONS"].items() if k != "pool"}
+    backend = load_backend(settings_dict["ENGINE"])
+    connections[DEFAULT_DB_ALIAS] = backend.DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+
+
 def _session[T](run: _Run[T], index: int, work: Callable[[int], T]) -> None:
     try:
+        _use_own_connection()
         with transaction.atomic():
             try:
                 with connection.cursor() as cursor:

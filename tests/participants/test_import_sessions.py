@@ -161,9 +161,6 @@ def test_two_imports_of_the_same_file_in_two_sessions_each_post_it_once(
             connection.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
-    # While the first import runs (its caller's connection + two sessions) the second waits for it
-    # holding one: the pool's 4 connections per process. Give this thread's back to the pool.
-    connection.close()
     for thread in threads:
         thread.start()
     for thread in threads:

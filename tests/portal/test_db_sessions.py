@@ -33,6 +33,33 @@ def test_every_session_commits_and_results_come_in_index_order() -> None:
     assert batch_names() == ["s0", "s1", "s2"]
 
 
+def test_sessions_do_not_draw_from_the_request_pool() -> None:
+    """With every pooled connection taken (by requests, say), the sessions still get connections, and
+    theirs are not the pool's: a bulk job neither waits for the pool nor starves it."""
+    pool = connection.pool
+    connection.close()  # this thread's connection back to the pool, so the pool can be emptied
+    held = [pool.getconn() for _ in range(pool.max_size)]
+    held_pids = {conn.info.backend_pid for conn in held}
+    try:
+
+        def work(index: int) -> int:
+            ImportBatch.objects.create(kind="test", file_name=f"s{index}")
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                (pid,) = cursor.fetchone()
+            return int(pid)
+
+        pids = run_in_sessions(2, work)
+        assert pool.get_stats()["requests_waiting"] == 0
+    finally:
+        for conn in held:
+            pool.putconn(conn)
+
+    assert len(set(pids)) == 2
+    assert held_pids.isdisjoint(pids)
+    assert batch_names() == ["s0", "s1"]
+
+
 @pytest.mark.parametrize("failing", [0, 1])
 @pytest.mark.parametrize("repeat", range(3))
 def test_one_failing_session_rolls_back_the_others_whichever_finishes_first(
