@@ -16,6 +16,7 @@ its poller) and is not overload. A kept-alive connection is re-stamped when its 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -81,7 +82,9 @@ class SheddingThreadWorker(ThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_queue_wait = max_queue_wait_from_env()
+        # Shed requests are answered on several threads: the count is kept under a lock.
         self.shed_count = 0
+        self._shed_lock = threading.Lock()
 
     def enqueue_req(self, conn: Any) -> None:
         # Runs on the main loop for new, kept-alive and deferred connections alike.
@@ -107,13 +110,15 @@ class SheddingThreadWorker(ThreadWorker):
         resp.start_response("503 Service Unavailable", list(OVERLOAD_HEADERS))
         resp.write(OVERLOAD_PAGE)
         resp.close()
-        self.shed_count += 1
+        with self._shed_lock:
+            self.shed_count += 1
+            shed = self.shed_count
         # One line per shed request would itself be load; every 100th is enough to see it happening.
-        if self.shed_count % 100 == 1:
+        if shed % 100 == 1:
             self.log.warning(
                 "Overloaded: answered 503 to a request that waited %.1f s for a thread "
                 "(%d shed by this worker so far)",
                 waited,
-                self.shed_count,
+                shed,
             )
         return False

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.portal.test_config import GOOD_PRODUCTION
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import gc, sys, django
@@ -37,12 +39,7 @@ def run(**env: str) -> subprocess.CompletedProcess[str]:
         # Production settings use the cached template loader, the one warm_up fills.
         env={
             **os.environ,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "w" * 60,
-            "DJANGO_ALLOWED_HOSTS": "portal.test",
-            "NIK_BLIND_INDEX_KEY": "i" * 40,
-            "NIK_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
-            "DJANGO_READ_DOT_ENV_FILE": "false",
+            **GOOD_PRODUCTION,
             "DJANGO_LOG_FORMAT": "console",
             **env,
         },
