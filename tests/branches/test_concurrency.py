@@ -3,43 +3,21 @@ active bookings of a service. Repeated, because one lucky run proves nothing."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from branches.models import Booking, TimeSlot
 from branches.services import BookingError, booking_create
 from tests.branches.conftest import MONDAY, NOW, at, make_branch
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 ROUNDS = 5
 RACERS = 4
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _book(user: Any, service_id: int, hour: int, minute: int = 0) -> Callable[[], Any]:
@@ -53,7 +31,7 @@ def test_the_last_seat_goes_to_exactly_one_person(round_: int) -> None:
     service = make_branch(f"R{round_}", capacity=2)
     booking_create(user=UserFactory(), branch_service_id=service.pk, starts_at=at(MONDAY, 8), now=NOW)
     users = [UserFactory() for _ in range(RACERS)]
-    results = _race(*[_book(u, service.pk, 8) for u in users])
+    results = race(*[_book(u, service.pk, 8) for u in users])
     winners = [r for r in results if isinstance(r, Booking)]
     losers = [r for r in results if isinstance(r, BookingError)]
     assert len(winners) == 1, results
@@ -65,11 +43,11 @@ def test_the_last_seat_goes_to_exactly_one_person(round_: int) -> None:
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_first_booking_of_a_fresh_slot_under_race(round_: int) -> None:
+def test_first_booking_of_a_fresh_slot_underrace(round_: int) -> None:
     """Nobody has booked the slot yet: its row is created by the race itself."""
     service = make_branch(f"F{round_}", capacity=1)
     users = [UserFactory() for _ in range(RACERS)]
-    results = _race(*[_book(u, service.pk, 9, 30) for u in users])
+    results = race(*[_book(u, service.pk, 9, 30) for u in users])
     assert sum(isinstance(r, Booking) for r in results) == 1, results
     assert TimeSlot.objects.get(branch_service=service).booked_count == 1
     assert Booking.objects.count() == 1
@@ -79,7 +57,7 @@ def test_first_booking_of_a_fresh_slot_under_race(round_: int) -> None:
 def test_one_account_cannot_take_two_slots_of_one_service_at_once(round_: int) -> None:
     service = make_branch(f"D{round_}", capacity=3)
     user = UserFactory()
-    results = _race(_book(user, service.pk, 8), _book(user, service.pk, 9))
+    results = race(_book(user, service.pk, 8), _book(user, service.pk, 9))
     assert sum(isinstance(r, Booking) for r in results) == 1, results
     assert [r.code for r in results if isinstance(r, BookingError)] == ["already_booked"]
     assert Booking.objects.filter(user=user).count() == 1

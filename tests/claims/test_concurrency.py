@@ -3,14 +3,10 @@ lucky run proves nothing."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 
 from claims.models import Claim, ClaimPayout
 from claims.models import ClaimStatus as S
@@ -20,6 +16,7 @@ from participants.ledger.models import EntryKind, JhtBalance, LedgerEntry
 from participants.models import Participant
 from tests.claims.conftest import NOW
 from tests.claims.factories import claim_in, ready_draft, resigned_person, staff
+from tests.concurrency import race
 from tests.factories import ParticipantFactory
 
 ROUNDS = 5
@@ -33,28 +30,6 @@ def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(tasks.verify_claim, "delay_on_commit", lambda pk: None)
     monkeypatch.setattr(tasks.pay_claim, "delay_on_commit", lambda pk: None)
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at the same time (one thread each); return each result or raised exception."""
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_two_claims_submitted_at_once_for_one_person_end_with_exactly_one() -> None:
@@ -75,7 +50,7 @@ def test_two_claims_submitted_at_once_for_one_person_end_with_exactly_one() -> N
                 bank_account_number="1234567890",
                 bank_account_name=person.full_name,
             )
-            results = _race(
+            results = race(
                 partial(claim_submit, user=person.user, claim_id=first.public_id),
                 partial(claim_submit, user=person.user, claim_id=second.public_id),
             )
@@ -94,7 +69,7 @@ def test_the_same_claim_submitted_twice_at_once_is_one_submission() -> None:
         for _ in range(ROUNDS):
             person = resigned_person()
             draft = ready_draft(person)
-            results = _race(*[partial(claim_submit, user=person.user, claim_id=draft.public_id)] * 2)
+            results = race(*[partial(claim_submit, user=person.user, claim_id=draft.public_id)] * 2)
             assert all(isinstance(r, Claim) and r.pk == draft.pk for r in results), results
             assert draft.history.count() == 1
 
@@ -115,7 +90,7 @@ def test_concurrent_payouts_debit_once_and_never_below_zero() -> None:
                 net_idr=10_000_000,
                 first_approved_by=staff(),
             )
-            results = _race(*[partial(claim_pay, claim_id=claim.pk)] * 4)
+            results = race(*[partial(claim_pay, claim_id=claim.pk)] * 4)
             assert sorted(results) == ["paid", "skipped", "skipped", "skipped"], results
             balances = JhtBalance.objects.filter(account__nik_index=person.nik_index)
             assert sorted(balances.values_list("balance_idr", flat=True)) == [0, 0]
@@ -155,7 +130,7 @@ def test_payout_racing_another_debit_never_drives_the_balance_negative() -> None
                     return "refused"
                 return "posted"
 
-            results = _race(partial(claim_pay, claim_id=claim.pk), correction)
+            results = race(partial(claim_pay, claim_id=claim.pk), correction)
             balance = JhtBalance.objects.get(account=person).balance_idr
             assert sorted(results) in (["insufficient_balance", "posted"], ["paid", "refused"]), results
             assert balance == (0 if "paid" in results else 6_000_000)

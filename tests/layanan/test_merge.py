@@ -3,11 +3,10 @@ and applied once (also when two staff approve at the same moment)."""
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 
@@ -17,6 +16,7 @@ from layanan.models import MergeRequest, RequestStatus
 from participants.ledger.models import EntryKind, JhtBalance, LedgerEntry
 from participants.ledger.services import ledger_reconcile
 from participants.models import MembershipStatus, Participant, StatusReason
+from tests.concurrency import failures, race
 from tests.factories import BranchFactory, ParticipantFactory, UserFactory
 from tests.layanan.conftest import logged_in, person_with_two_kpjs, staff_with_role
 
@@ -216,24 +216,8 @@ def test_concurrent_approvals_apply_once(round_: int) -> None:
     total = sum(_balances([old, new]).values())
     request = merge_request_create(user=new.user, target_id=new.public_id, source_ids=[old.public_id])
     actors = [staff_with_role("reviewer", new.branch), staff_with_role("supervisor", new.branch)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(actor: Any) -> None:
-        try:
-            barrier.wait()
-            merge_approve(actor=actor, request_id=request.public_id)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = race(*[partial(merge_approve, actor=actor, request_id=request.public_id) for actor in actors])
+    assert failures(results) == []
     assert LedgerEntry.objects.filter(kind=EntryKind.MERGE_OUT).count() == 1
     assert LedgerEntry.objects.filter(kind=EntryKind.MERGE_IN).count() == 1
     assert _balances([old, new]) == {old.pk: 0, new.pk: total}

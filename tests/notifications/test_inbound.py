@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import pytest
 import structlog
-from django.db import connection
 from django.test import Client
 
 from notifications.models import InboundOutcome, InboundSms, Outbox, SmsRegistration
 from notifications.senders import FakeSmsSender
 from notifications.services import outbox_deliver_queued
 from participants.ledger.models import JhtBalance
+from tests.concurrency import race
 from tests.factories import ParticipantFactory, make_nik
 from tests.notifications.conftest import BIRTH, KPJ, PHONE, SECRET
 
@@ -153,21 +152,10 @@ def test_same_message_id_is_processed_once(person: Any, nik: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_same_message_id_concurrently_is_processed_once(person: Any, nik: str) -> None:
-    barrier = threading.Barrier(4)
-    statuses: list[str] = []
+    def deliver() -> str:
+        return str(post(Client(), f"SALDO {KPJ}", message_id="race").json()["status"])
 
-    def deliver() -> None:
-        try:
-            barrier.wait()
-            statuses.append(post(Client(), f"SALDO {KPJ}", message_id="race").json()["status"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    statuses = race(*[deliver] * 4)
     assert sorted(statuses) == ["accepted", "duplicate", "duplicate", "duplicate"]
     assert InboundSms.objects.filter(message_id="race").count() == 1
     assert Outbox.objects.count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from participants.ledger.models import JhtBalance, LedgerEntry
 from participants.ledger.services import ledger_reconcile
 from participants.models import Contribution, ImportBatch, Participant
 from portal.db_sessions import PartlyCommitted
+from tests.concurrency import race
 from tests.factories import BranchFactory, EmployerFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -150,21 +152,7 @@ def test_two_imports_of_the_same_file_in_two_sessions_each_post_it_once(
     tmp_path: Path, people: list[Participant]
 ) -> None:
     path = write_file(tmp_path, people)
-    barrier = threading.Barrier(2)
-    reports: list[Any] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            reports.append(import_contributions(path, sessions=2))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports = race(*[partial(import_contributions, path, sessions=2)] * 2)
 
     assert sorted((r.posted, r.duplicate, len(r.rejected)) for r in reports) == [(0, 36, 6), (36, 0, 6)]
     assert LedgerEntry.objects.count() == 36

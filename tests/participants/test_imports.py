@@ -1,8 +1,7 @@
 import datetime as dt
-import threading
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
@@ -21,6 +20,7 @@ from participants.models import Contribution, Employer, Employment, ImportBatch,
 from participants.nik import nik_index
 from participants.rates.calc import pu_shares
 from participants.rates.selectors import rate_table_on
+from tests.concurrency import race
 from tests.factories import BranchFactory, EmployerFactory, ParticipantFactory, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -256,21 +256,7 @@ def test_the_same_file_imported_concurrently_is_posted_once(tmp_path: Path) -> N
         f"{p.kpj},{employer.npp},2026-{m:02d},4000000,2026-{m + 1:02d}-10" for p in people for m in (1, 2, 3)
     ]
     path = write(tmp_path, "c.csv", "kpj,employer_npp,period,wage_idr,paid_at\n" + "\n".join(lines) + "\n")
-    barrier = threading.Barrier(4)
-    reports: list[Any] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            reports.append(import_contributions(path))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports = race(*[partial(import_contributions, path)] * 4)
 
     assert sorted((r.posted, r.duplicate, len(r.rejected)) for r in reports) == [
         (0, 60, 0),
