@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 import pytest
@@ -31,11 +30,8 @@ def frozen() -> Any:
 
 @pytest.fixture
 def rates(transactional_db: None) -> None:
-    """Transactional tests flush tables, rate rows from the data migrations included: load them again."""
-    from django.apps import apps
+    """A transactional database with the reference rows (rates, claim figures) present.
 
-    from participants.models import Rate
-
-    if not Rate.objects.filter(program="KLAIM", component="second_approval_threshold").exists():
-        importlib.import_module("participants.migrations.0002_rates_and_development").load(apps, None)
-        importlib.import_module("claims.migrations.0002_second_approval_threshold").load(apps, None)
+    Transactional tests flush every table; the autouse `_reference_data` fixture (tests/conftest.py)
+    reloads the data-migration rows before each database test, this one included.
+    """

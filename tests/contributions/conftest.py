@@ -49,12 +49,8 @@ def post_notification(client: Client, body: bytes) -> Any:
 
 @pytest.fixture
 def rates(transactional_db: None) -> None:
-    """Transactional tests flush tables, rate rows from the data migration included: load them again."""
-    import importlib
+    """A transactional database with the reference rows (rates, claim figures) present.
 
-    from django.apps import apps
-
-    from participants.models import Rate
-
-    if not Rate.objects.exists():
-        importlib.import_module("participants.migrations.0002_rates_and_development").load(apps, None)
+    Transactional tests flush every table; the autouse `_reference_data` fixture (tests/conftest.py)
+    reloads the data-migration rows before each database test, this one included.
+    """
