@@ -135,12 +135,20 @@ def _session[T](run: _Run[T], index: int, work: Callable[[int], T]) -> None:
                 ) from None
             run.results[index] = work(index)
             waited_for = run.finish(index, ok=True)
-            with connection.cursor() as cursor:
-                for other in waited_for:
-                    # Granted once the other session's transaction has ended (committed or rolled back);
-                    # the event then waits the microseconds until its thread has recorded which.
-                    cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [run.key(other)])
-                    run.ended[other].wait()
+            try:
+                with connection.cursor() as cursor:
+                    for other in waited_for:
+                        # Granted once the other session's transaction has ended (committed or rolled
+                        # back); the event then waits the microseconds until its thread recorded which.
+                        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [run.key(other)])
+                        run.ended[other].wait()
+            except BaseException:
+                # Cancelled while waiting (a deadlock victim, say): withdraw the recorded success now,
+                # before leaving atomic() rolls back and releases this session's row locks. A session
+                # those locks held back must find this one failed when it finishes, not succeeded, or
+                # it would commit alone.
+                run.finish(index, ok=False)
+                raise
             if not run.may_commit(waited_for):
                 raise SessionAbandoned(f"session {index} rolled back: another session failed")
         run.committed[index] = True

@@ -34,29 +34,24 @@ def test_every_session_commits_and_results_come_in_index_order() -> None:
 
 
 def test_sessions_do_not_draw_from_the_request_pool() -> None:
-    """With every pooled connection taken (by requests, say), the sessions still get connections, and
-    theirs are not the pool's: a bulk job neither waits for the pool nor starves it."""
+    """The sessions open connections of their own: not one is asked of the process's pool, so a bulk
+    job neither waits for the pool (when requests hold all of it) nor starves it."""
     pool = connection.pool
-    connection.close()  # this thread's connection back to the pool, so the pool can be emptied
-    held = [pool.getconn() for _ in range(pool.max_size)]
-    held_pids = {conn.info.backend_pid for conn in held}
-    try:
+    ImportBatch.objects.exists()  # this thread's own pooled connection, taken before counting
 
-        def work(index: int) -> int:
-            ImportBatch.objects.create(kind="test", file_name=f"s{index}")
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                (pid,) = cursor.fetchone()
-            return int(pid)
+    def work(index: int) -> int:
+        ImportBatch.objects.create(kind="test", file_name=f"s{index}")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        return int(pid)
 
-        pids = run_in_sessions(2, work)
-        assert pool.get_stats()["requests_waiting"] == 0
-    finally:
-        for conn in held:
-            pool.putconn(conn)
+    asked_before = pool.get_stats().get("requests_num", 0)
+    pids = run_in_sessions(2, work)
+    asked_after = pool.get_stats().get("requests_num", 0)
 
+    assert asked_after == asked_before
     assert len(set(pids)) == 2
-    assert held_pids.isdisjoint(pids)
     assert batch_names() == ["s0", "s1"]
 
 
@@ -111,7 +106,8 @@ def test_a_session_that_cannot_commit_reports_the_others_abandoned() -> None:
     assert batch_names() == []
 
 
-def test_a_wait_through_another_transaction_is_a_deadlock_postgres_breaks() -> None:
+@pytest.mark.parametrize("repeat", range(3))  # which side PostgreSQL cancels varies from run to run
+def test_a_wait_through_another_transaction_is_a_deadlock_postgres_breaks(repeat: int) -> None:
     """Session 0 finished and waits for session 1; session 1 waits for a row an outside transaction
     holds; the outside transaction waits for a row session 0 holds. PostgreSQL sees the whole cycle
     (the wait between the sessions is a lock) and cancels one side; nothing hangs, and the side that
