@@ -13,7 +13,9 @@ session waiting here while another transaction waits for rows this session holds
 PostgreSQL breaks by cancelling one side, instead of a silent hang), and the waits only ever point from
 an earlier-finished session to a later one, so the sessions cannot deadlock among themselves. The last
 session to finish commits first if every session succeeded; each earlier one commits after the ones it
-waited for committed, or rolls back if any of them failed or rolled back.
+waited for committed, or rolls back if any of them failed or rolled back. A waiting session that is
+cancelled (the deadlock victim) marks itself failed before its rollback releases its row locks, so a
+session those locks held back cannot finish in time to see it as succeeded.
 
 What this does not cover: a session that fails after a later one has decided to commit (the process
 killed between two commits, a connection lost or a session cancelled during its wait at that moment)
