@@ -14,8 +14,9 @@ PostgreSQL breaks by cancelling one side, instead of a silent hang), and the wai
 an earlier-finished session to a later one, so the sessions cannot deadlock among themselves. The last
 session to finish commits first if every session succeeded; each earlier one commits after the ones it
 waited for committed, or rolls back if any of them failed or rolled back. A waiting session that is
-cancelled (the deadlock victim) marks itself failed before its rollback releases its row locks, so a
-session those locks held back cannot finish in time to see it as succeeded.
+cancelled (the deadlock victim) loses its transaction, and its locks, at once, before its thread can
+record the failure; so before committing, a session also asks PostgreSQL whether each session waiting
+for it still holds its own lock, and rolls back if one does not.
 
 What this does not cover: a session that fails after a later one has decided to commit (the process
 killed between two commits, a connection lost or a session cancelled during its wait at that moment)
@@ -121,6 +122,25 @@ def _use_own_connection() -> None:
     connections[DEFAULT_DB_ALIAS] = backend.DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
 
 
+def _a_waiting_session_has_ended[T](run: _Run[T], index: int, waited_for: list[int]) -> bool:
+    """Whether a session that finished before this one (and so waits for it) is no longer in its
+    transaction, though its thread may not have recorded the failure yet.
+
+    PostgreSQL ends a cancelled transaction, releasing its locks, as soon as it raises the error; the
+    thread records the failure a moment later. Whatever that release let go ahead (this session's own
+    work, if a row lock held it back) comes after it, so asking PostgreSQL here cannot miss it. An
+    earlier-finished session cannot have committed yet: it commits only after this one has.
+    """
+    earlier = [other for other in range(run.count) if other != index and other not in waited_for]
+    with connection.cursor() as cursor:
+        for other in earlier:
+            # Granted only if the other transaction no longer holds its exclusive lock on its own key.
+            cursor.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [run.key(other)])
+            if cursor.fetchone()[0]:
+                return True
+    return False
+
+
 def _session[T](run: _Run[T], index: int, work: Callable[[int], T]) -> None:
     try:
         _use_own_connection()
@@ -137,31 +157,23 @@ def _session[T](run: _Run[T], index: int, work: Callable[[int], T]) -> None:
                 ) from None
             run.results[index] = work(index)
             waited_for = run.finish(index, ok=True)
-            try:
-                with connection.cursor() as cursor:
-                    for other in waited_for:
-                        # Granted once the other session's transaction has ended (committed or rolled
-                        # back); the event then waits the microseconds until its thread recorded which.
-                        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [run.key(other)])
-                        run.ended[other].wait()
-            except BaseException:
-                # Cancelled while waiting (a deadlock victim, say): withdraw the recorded success now,
-                # before leaving atomic() rolls back and releases this session's row locks. A session
-                # those locks held back must find this one failed when it finishes, not succeeded, or
-                # it would commit alone.
-                run.finish(index, ok=False)
-                raise
-            if not run.may_commit(waited_for):
+            with connection.cursor() as cursor:
+                for other in waited_for:
+                    # Granted once the other session's transaction has ended (committed or rolled
+                    # back); the event then waits the microseconds until its thread recorded which.
+                    cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [run.key(other)])
+                    run.ended[other].wait()
+            if not run.may_commit(waited_for) or _a_waiting_session_has_ended(run, index, waited_for):
                 raise SessionAbandoned(f"session {index} rolled back: another session failed")
         run.committed[index] = True
     except BaseException as error:
         # Every failure lands here, after the rollback. A session that failed before the barrier (no
-        # connection from the pool, say) must not leave the others waiting there; one that failed
-        # while waiting (a deadlock victim) overrides its recorded success, so the sessions that have
-        # not decided yet roll back too. Others waiting for this one see the outcome via `ended`.
+        # connection, say) must not leave the others waiting there; one that failed while waiting (a
+        # deadlock victim) overrides its recorded success here, and a session deciding before this
+        # line runs sees the failure in PostgreSQL instead (`_a_waiting_session_has_ended`). Others
+        # waiting for this one see the outcome via `ended`.
         run.all_locked.abort()
-        with run.lock:
-            run.succeeded[index] = False
+        run.finish(index, ok=False)
         run.errors[index] = error
     finally:
         run.ended[index].set()

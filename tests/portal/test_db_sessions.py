@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
 from participants.models import ImportBatch
+from portal import db_sessions
 from portal.db_sessions import PartlyCommitted, run_in_sessions
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -158,6 +159,41 @@ def test_a_wait_through_another_transaction_is_a_deadlock_postgres_breaks(repeat
     else:
         assert outcome == {"outside": "failed: 40P01", "run": "committed"}
         assert names == {row_a.pk: "a by session 0", row_r.pk: "r by session 1"}
+
+
+def test_a_waiting_session_aborted_by_postgres_is_seen_before_its_thread_records_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The race behind a CI failure: PostgreSQL ends a transaction (and releases its locks) the moment
+    it cancels it, before the session's thread gets to record the failure. A session those locks held
+    back can finish in between; it must still roll back, not commit alone.
+
+    Made deterministic: session 0's wait for session 1 runs out (lock_timeout), and the thread's record
+    of that is held back until session 1 has ended; session 1 finishes in exactly that gap."""
+    aborted_in_postgres = threading.Event()
+    original_finish = db_sessions._Run.finish
+
+    def finish(run: db_sessions._Run[None], index: int, *, ok: bool) -> list[int]:
+        if index == 0 and not ok:
+            aborted_in_postgres.set()  # called after the cancelled query raised: the transaction is over
+            assert run.ended[1].wait(timeout=30)
+        return original_finish(run, index, ok=ok)
+
+    monkeypatch.setattr(db_sessions._Run, "finish", finish)
+
+    def work(index: int) -> None:
+        ImportBatch.objects.create(kind="test", file_name=f"s{index}")
+        if index == 0:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")  # its wait for session 1 runs out
+        else:
+            assert aborted_in_postgres.wait(timeout=30)
+
+    with pytest.raises(OperationalError) as raised:
+        run_in_sessions(2, work)
+
+    assert raised.value.__cause__.sqlstate == "55P03"  # lock_not_available: session 0's error, not 1's
+    assert batch_names() == []
 
 
 def test_refused_inside_the_callers_transaction_and_for_no_sessions() -> None:
