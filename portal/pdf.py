@@ -7,6 +7,7 @@ fetched (the URL fetcher refuses anything outside `pdf_assets/`).
 
 from __future__ import annotations
 
+import atexit
 import ssl
 import threading
 from functools import cache
@@ -30,6 +31,15 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 _per_thread = threading.local()
+
+
+@atexit.register
+def _drop_main_thread_assets() -> None:
+    # FontConfiguration.__del__ deletes its temporary font folder. Left to interpreter shutdown (the
+    # main thread's locals go last), it runs after `shutil` is torn down: "Exception ignored ...
+    # 'NoneType' object is not callable" on stderr and a weasyprint-* folder left in /tmp per process.
+    # Other threads' assets go when their thread ends, while the interpreter is still whole.
+    _per_thread.__dict__.pop("assets", None)
 
 
 def _fetcher() -> Any:

@@ -41,3 +41,25 @@ def test_the_web_process_does_not_import_weasyprint() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_a_process_that_rendered_a_pdf_exits_cleanly_and_leaves_no_font_folder() -> None:
+    # WeasyPrint keeps the loaded fonts in a temporary folder that its FontConfiguration deletes when
+    # it is collected; collected at interpreter shutdown it failed and left the folder behind.
+    script = (
+        "import django; django.setup(); from portal import pdf;"
+        " pdf.render_pdf('pdf/_test.html', {'title': 'x'}); print(pdf._per_thread.assets[0]._folder)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    folder = Path(result.stdout.strip())
+    assert folder.name.startswith("weasyprint-")
+    assert not folder.exists()
+    assert "Exception ignored" not in result.stderr
