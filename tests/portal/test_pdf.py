@@ -9,6 +9,19 @@ import pytest
 from portal.pdf import render_pdf
 
 
+def run_fresh_python(script: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` in a new interpreter with the project's settings (this process has imported and
+    used WeasyPrint already)."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_render_pdf_embeds_the_vendored_font() -> None:
     pdf = render_pdf("pdf/_test.html", {"title": "Rincian Saldo JHT"}, uncompressed_pdf=True)
     assert pdf.startswith(b"%PDF-")
@@ -31,14 +44,7 @@ def test_the_web_process_does_not_import_weasyprint() -> None:
     # Loading every view (the URLconf) must not import WeasyPrint: it took ~1.5 s of each web
     # worker's first request. A fresh interpreter, because this test process has imported it.
     script = "import django, sys; django.setup(); import portal.urls; print('weasyprint' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_fresh_python(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -50,14 +56,7 @@ def test_a_process_that_rendered_a_pdf_exits_cleanly_and_leaves_no_font_folder()
         "import django; django.setup(); from portal import pdf;"
         " pdf.render_pdf('pdf/_test.html', {'title': 'x'}); print(pdf._per_thread.assets[0]._folder)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_fresh_python(script)
     assert result.returncode == 0, result.stderr
     folder = Path(result.stdout.strip())
     assert folder.name.startswith("weasyprint-")
