@@ -145,13 +145,15 @@ def _participant_row(
 
 
 def _pu_history(
-    kpj: str, npp: str, first: dt.date, last: dt.date, wage_for: dict[dt.date, int]
+    kpj: str, npp: str, first: dt.date, last: dt.date, wage_for: dict[dt.date, int], today: dt.date
 ) -> list[list[object]]:
     rows: list[list[object]] = []
     month = first
     while month <= last:
         if month in wage_for:
-            paid = add_months(month, 1) + dt.timedelta(days=9)  # paid on the 10th of the next month
+            # Paid on the 10th of the next month; last month's, before the 10th, today (the importer
+            # refuses a payment date in the future).
+            paid = min(add_months(month, 1) + dt.timedelta(days=9), today)
             rows.append([kpj, npp, f"{month:%Y-%m}", wage_for[month], paid.isoformat()])
         month = add_months(month, 1)
     return rows
@@ -336,10 +338,12 @@ def _load_participants() -> list[str]:
             ],
         )
         history = (
-            _pu_history(PEKERJA.kpj, "11000001", twelve_years_ago, last_month, pekerja_wages)
-            + _pu_history(RESIGN.kpj, "11000002", resign_first, resign_last, resign_wages)
-            + _pu_history(MULTI_A.kpj, "11000003", add_months(this_month, -150), last_month, multi_a_wages)
-            + _pu_history(MULTI_B.kpj, "11000004", multi_switch, last_month, multi_b_wages)
+            _pu_history(PEKERJA.kpj, "11000001", twelve_years_ago, last_month, pekerja_wages, today)
+            + _pu_history(RESIGN.kpj, "11000002", resign_first, resign_last, resign_wages, today)
+            + _pu_history(
+                MULTI_A.kpj, "11000003", add_months(this_month, -150), last_month, multi_a_wages, today
+            )
+            + _pu_history(MULTI_B.kpj, "11000004", multi_switch, last_month, multi_b_wages, today)
         )
         contributions = _write_csv(directory, "contributions.csv", CONTRIBUTION_COLUMNS, history)
         reports = [

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from participants.ledger.models import JhtBalance
 from participants.ledger.services import ledger_reconcile
@@ -86,6 +87,32 @@ def test_seed_demo_creates_the_personas_and_is_idempotent(
         secret = STAFF_TOTP_SECRETS[email]
         code = format_hotp_value(hotp_value(secret, int(dt.datetime.now(tz=dt.UTC).timestamp()) // 30))
         assert TOTP(totp).validate_code(code)
+    assert ledger_reconcile() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(2026, 12, 6, 3, tzinfo=dt.UTC),  # before the 10th: last month not paid yet by rule
+        dt.datetime(2026, 3, 1, 0, 30, tzinfo=dt.UTC),  # the 1st, after a short month
+        dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC),  # 1 January in WIB, still 31 December in UTC
+    ],
+    ids=["6-dec", "1-mar", "1-jan-wib"],
+)
+def test_seed_demo_runs_on_any_day_and_dates_nothing_in_the_future(
+    settings: object, now: dt.datetime
+) -> None:
+    # `make run` failed on 6 December: last month's contributions were dated the 10th of this month,
+    # and the importer refuses a payment date in the future.
+    settings.DEBUG = True
+    with time_machine.travel(now, tick=False):
+        call_command("seed_demo")
+    pekerja = Participant.objects.get(user__email="pekerja@demo.portal")
+    latest = Contribution.objects.filter(participant=pekerja).latest("period")
+    this_month = timezone.localdate(now).replace(day=1)
+    assert latest.period == (this_month - dt.timedelta(days=1)).replace(day=1)
+    assert Contribution.objects.filter(paid_at__gt=now).count() == 0
     assert ledger_reconcile() == []
 
 
