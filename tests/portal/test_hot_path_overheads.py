@@ -24,6 +24,17 @@ def test_cache_reuses_one_redis_client_per_pool_and_still_counts() -> None:
     ]
 
 
+def test_the_rate_limit_window_starts_at_the_first_attempt_and_later_ones_do_not_extend_it() -> None:
+    full_key = cache.make_and_validate_key("accounts:rl:test-window")
+    client: Any = cache._cache.get_client(full_key, write=True)
+    client.delete(full_key)
+    assert ratelimit_hit(key="test-window", limit=5, window_seconds=60)
+    assert 0 < client.ttl(full_key) <= 60
+    assert ratelimit_hit(key="test-window", limit=5, window_seconds=3600)  # a later, longer window
+    assert 0 < client.ttl(full_key) <= 60
+    assert int(client.get(full_key)) == 2
+
+
 def test_celery_reads_its_settings_from_a_copy_of_the_django_settings(settings: Any) -> None:
     from portal.celery_config import CONFIG
 
