@@ -34,6 +34,7 @@ from claims.transitions import ClaimError, IllegalTransition, claim_transition, 
 from participants.models import Participant, User
 from participants.selectors import participant_get_for_user, participants_of_user
 from portal.money import format_rupiah
+from portal.uploads.cleanup import stored_uploads_delete_on_commit
 from portal.uploads.services import PreparedUpload, prepare_upload
 from portal.uploads.validation import UploadRejected
 
@@ -176,7 +177,9 @@ def claim_attach_document(
         claim = _locked_own_claim(user=user, claim_id=claim_id)
         if claim.status not in EDITABLE:
             raise ClaimError("not_editable", _("Dokumen klaim ini tidak dapat diubah lagi."))
-        claim.documents.filter(doc_type=doc_type).delete()
+        replaced = claim.documents.filter(doc_type=doc_type)
+        stored_uploads_delete_on_commit(replaced.values_list("file", flat=True))
+        replaced.delete()
         clean = prepared.file
         return ClaimDocument.objects.create(
             claim=claim,

@@ -7,5 +7,6 @@
 - `forms`: `UploadField`, `clean_upload`.
 - `thumbnails` / `tasks`: staff previews, rendered on the `pdf` queue.
 - `pdf_pages` (+ `pdf_raster`, its child process): the first pages of a PDF as PNGs for staff.
+- `cleanup`: `stored_uploads_delete_on_commit`, a released upload and its previews gone after commit.
 - `middleware`: 413 for oversized request bodies.
 """

@@ -63,9 +63,13 @@ def is_pdf(storage_name: str) -> bool:
     return posixpath.splitext(storage_name)[1].lower() == ".pdf"
 
 
+def page_count_cache_key(storage_name: str) -> str:
+    return f"uploads:pdf-pages:{storage_name}"
+
+
 def pdf_preview(storage_name: str) -> PdfPreview:
     """How many pages a stored PDF has and which of them the review page shows."""
-    key = f"uploads:pdf-pages:{storage_name}"
+    key = page_count_cache_key(storage_name)
     pages = cache.get(key)
     if pages is None:
         with private_storage().open(storage_name, "rb") as handle:

@@ -81,19 +81,6 @@ class StoredUpload:
     pages: int | None = None
 
 
-def sha256_of(stream: IO[bytes] | Any) -> str:
-    """SHA-256 of an uploaded file as sent, for recognising a re-upload before processing it."""
-    digest = hashlib.sha256()
-    if hasattr(stream, "chunks"):
-        for chunk in stream.chunks():
-            digest.update(chunk)
-    else:
-        stream.seek(0)
-        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def prepare_upload(*, uploaded_file: IO[bytes] | Any, max_bytes: int | None = None) -> PreparedUpload:
     """Validate and rewrite an uploaded file; raises `UploadRejected`. Writes nothing."""
     limit = max_upload_bytes() if max_bytes is None else max_bytes
@@ -144,12 +131,3 @@ def upload_store(*, uploaded_file: IO[bytes] | Any, max_bytes: int | None = None
     Raises `UploadRejected(code, message)` with nothing written when the file is not accepted.
     """
     return save_prepared_upload(prepare_upload(uploaded_file=uploaded_file, max_bytes=max_bytes))
-
-
-def delete_stored_upload(name: str) -> None:
-    """Remove a stored upload and its thumbnail (e.g. when the owning transaction rolled back)."""
-    from portal.uploads.thumbnails import thumbnail_name_for
-
-    storage = private_storage()
-    for candidate in (name, thumbnail_name_for(name)):
-        storage.delete(candidate)
