@@ -57,7 +57,10 @@ _MESSAGES: Final[dict[str, Any]] = {
     "pdf_corrupt": gettext_lazy(
         "PDF rusak atau tidak dapat dibaca. Simpan ulang dokumen sebagai PDF lalu unggah kembali."
     ),
-    "pdf_encrypted": gettext_lazy("PDF dilindungi kata sandi. Unggah PDF tanpa kata sandi."),
+    "pdf_encrypted": gettext_lazy(
+        "PDF dilindungi kata sandi (seperti e-statement bank). Buka PDF-nya, simpan ulang tanpa kata sandi"
+        " (Cetak → Simpan sebagai PDF), atau unggah foto halamannya."
+    ),
     "pdf_too_many_pages": gettext_lazy(
         "PDF terlalu banyak halaman (maksimal %(pages)s halaman). Unggah hanya halaman yang diperlukan."
     ),

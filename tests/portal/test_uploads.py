@@ -196,6 +196,15 @@ REFUSED = [
     pytest.param("js.pdf", corpus.pdf(javascript=True), "pdf_active_content", id="pdf-openaction-js"),
     pytest.param("js2.pdf", corpus.pdf(names_javascript=True), "pdf_active_content", id="pdf-names-js"),
     pytest.param("panjang.pdf", corpus.pdf(pages=31), "pdf_too_many_pages", id="pdf-31-pages"),
+    pytest.param(
+        "e-statement.pdf",
+        corpus.encrypted_pdf(user_password="01011990"),
+        "pdf_encrypted",
+        id="pdf-user-password",
+    ),
+    pytest.param(
+        "terkunci.pdf", corpus.encrypted_pdf(user_password=""), "pdf_encrypted", id="pdf-owner-password"
+    ),
     pytest.param("besar.jpg", b"\xff\xd8\xff\xe0" + os.urandom(SIX_MB), "too_large", id="over-6mb"),
 ]
 

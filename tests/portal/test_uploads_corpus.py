@@ -52,6 +52,16 @@ def png(size: tuple[int, int] = (40, 30), mode: str = "RGBA") -> bytes:
     return out.getvalue()
 
 
+def encrypted_pdf(*, user_password: str) -> bytes:
+    """A one-page PDF encrypted like a bank's e-statement (user password) or only against editing
+    (an owner password and an empty user password: it opens, but stays encrypted)."""
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    document.save(out, encryption=pikepdf.Encryption(user=user_password, owner="pemilik-rahasia"))
+    return out.getvalue()
+
+
 def pdf(
     *, pages: int = 1, javascript: bool = False, names_javascript: bool = False, extras: bool = False
 ) -> bytes:
