@@ -121,12 +121,37 @@ def test_upload_is_sanitised_and_stored(client_of: Client, draft: Claim) -> None
     assert len(stored_files()) == 1
 
 
+def test_uploading_a_document_again_replaces_the_stored_file(
+    client_of: Client, draft: Claim, django_capture_on_commit_callbacks: Any
+) -> None:
+    def upload_ktp() -> ClaimDocument:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_of.post(
+                url("claims:step_documents", draft),
+                {"doc_type": "ktp", "file": SimpleUploadedFile("ktp.pdf", corpus.pdf())},
+            )
+        assert response.status_code == 302
+        return ClaimDocument.objects.get(claim=draft, doc_type="ktp")
+
+    first = upload_ktp()
+    second = upload_ktp()
+
+    assert second.pk != first.pk
+    assert [path.name for path in stored_files()] == [Path(second.file.name or "").name]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         pytest.param("gambar.svg", corpus.SVG, "", id="svg"),
         pytest.param("js.pdf", corpus.pdf(javascript=True), "", id="pdf-javascript"),
         pytest.param("kosong.pdf", b"", "kosong", id="empty"),
+        pytest.param(
+            "e-statement.pdf",
+            corpus.encrypted_pdf(user_password="01011990"),
+            "simpan ulang tanpa kata sandi (cetak → simpan sebagai pdf)",
+            id="pdf-with-password",
+        ),
     ],
 )
 def test_refused_upload_shows_an_error_and_stores_nothing(
