@@ -6,7 +6,10 @@ are never billed and give no protection. A month is taken when it has a BPU cont
 held by an active `PaymentMonth` (an open or settled payment).
 
 Each month is priced with the declared income / JHT option in force for that month (see
-`contributions.declarations`) and the rate table in force on its first day.
+`contributions.declarations`) and the rate table in force on its first day. A discount programme
+(participants/rates/discounts.py) applies to a month by the work type recorded now: like declared income,
+a change of work type reaches the months not yet billed. `jkk_idr` and `jkm_idr` are what is charged;
+`discount_idr` is what the programme took off, shown as its own line.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from django.utils.translation import gettext as _
 from contributions.models import BpuDeclaration, BpuProfile, PaymentMonth
 from participants.models import Category, Contribution, Participant
 from participants.rates.calc import bpu_shares
-from participants.rates.models import Rate
-from participants.rates.selectors import RateTable
+from participants.rates.discounts import bpu_discount, bpu_programme_for
+from participants.rates.models import DiscountProgramme, Rate
+from participants.rates.selectors import RateTable, discounts_between
 
 ALLOWED_MONTHS = (1, 3, 6, 12)
 _HORIZON_MONTHS = 36  # how far ahead we look for free months
@@ -55,6 +59,9 @@ class BillMonth:
     jkk_idr: int
     jkm_idr: int
     jht_idr: int
+    discount_idr: int = 0
+    discount_code: str = ""
+    discount_label: str = ""
 
     @property
     def total_idr(self) -> int:
@@ -70,6 +77,15 @@ class Bill:
     @property
     def total_idr(self) -> int:
         return sum(m.total_idr for m in self.months)
+
+    @property
+    def discount_idr(self) -> int:
+        return sum(m.discount_idr for m in self.months)
+
+    @property
+    def discount_labels(self) -> list[str]:
+        """Each programme's line text once, in month order."""
+        return list(dict.fromkeys(m.discount_label for m in self.months if m.discount_label))
 
     @property
     def first_period(self) -> dt.date:
@@ -158,27 +174,43 @@ def rate_tables_for(periods: list[dt.date]) -> dict[dt.date, RateTable]:
     rows = list(
         Rate.objects.filter(effective_from__lte=max(periods))
         .order_by("effective_from")
-        .values_list("program", "segment", "component", "value", "effective_from")
+        .values_list("program", "segment", "component", "value", "effective_from", "effective_to")
     )
     tables: dict[dt.date, RateTable] = {}
     for period in periods:
-        values = {(p, s, c): v for p, s, c, v, since in rows if since <= period}  # newest wins (sorted)
+        values = {
+            (p, s, c): v
+            for p, s, c, v, since, until in rows
+            if since <= period and (until is None or period <= until)
+        }
         tables[period] = RateTable(on=period, values=values)
     return tables
 
 
-def _month_shares(declared: Declared, period: dt.date, rates: RateTable) -> BillMonth:
+def _month_shares(
+    declared: Declared,
+    period: dt.date,
+    rates: RateTable,
+    *,
+    work_type: str = "",
+    programmes: list[DiscountProgramme] | None = None,
+) -> BillMonth:
     income = declared.income_idr
     low, high = rates.rupiah("JHT", "BPU", "income_min"), rates.rupiah("JHT", "BPU", "income_max")
     if not low <= income <= high:
         raise BillingError(_("Penghasilan yang dilaporkan di luar batas yang berlaku."))
     shares = bpu_shares(income_idr=income, with_jht=declared.with_jht, rates=rates)
+    programme = bpu_programme_for(programmes or [], period=period, work_type=work_type)
+    discount = bpu_discount(shares, programme)
     return BillMonth(
         period=period,
         income_idr=income,
-        jkk_idr=shares.jkk_idr,
-        jkm_idr=shares.jkm_idr,
+        jkk_idr=shares.jkk_idr - (discount.jkk_idr if discount else 0),
+        jkm_idr=shares.jkm_idr - (discount.jkm_idr if discount else 0),
         jht_idr=shares.jht_idr,
+        discount_idr=discount.total_idr if discount else 0,
+        discount_code=discount.code if discount else "",
+        discount_label=discount.label if discount else "",
     )
 
 
@@ -186,13 +218,18 @@ def bill_preview(*, participant: Participant, months: int, today: dt.date | None
     """The bill a payment for `months` months would carry now. Read-only; raises BillingError.
 
     Each month uses the declaration in force for it and the rate table in force on its first day,
-    rounded per DOMAIN.md §2. Two queries (months taken, rates) when the profile is already loaded.
+    rounded per DOMAIN.md §2, less any discount programme the recorded work type qualifies for. Three
+    queries (months taken, rates, discount programmes) when the profile is already loaded.
     """
     profile = _validate(participant, months)
     periods = free_periods(participant.pk, start=current_period(today), count=months)
     tables = rate_tables_for(periods)
     declared = declared_for_periods(profile, periods)
-    rows = [_month_shares(declared[p], p, tables[p]) for p in periods]
+    programmes = discounts_between("BPU", periods[0], periods[-1])
+    rows = [
+        _month_shares(declared[p], p, tables[p], work_type=profile.work_type, programmes=programmes)
+        for p in periods
+    ]
     return Bill(
         participant_id=participant.pk,
         months=tuple(rows),

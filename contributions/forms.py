@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contributions.billing import ALLOWED_MONTHS
-from contributions.models import Channel
+from contributions.models import Channel, WorkType
 
 MONTH_CHOICES = [(m, _("%(n)d bulan") % {"n": m}) for m in ALLOWED_MONTHS]
 RISK_CHOICES = [
@@ -73,6 +73,12 @@ class BpuSimulationForm(forms.Form):
         },
     )
     with_jht = forms.BooleanField(label=_("Ikut Jaminan Hari Tua (JHT)"), required=False)
+    work_type = forms.ChoiceField(
+        label=_("Jenis pekerjaan"),
+        choices=[("", _("Tidak disebutkan")), *WorkType.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Jenis pekerjaan tidak dikenal.")},
+    )
     months = forms.TypedChoiceField(
         label=_("Bayar untuk"),
         choices=MONTH_CHOICES,
@@ -99,6 +105,9 @@ class PuSimulationForm(forms.Form):
         coerce=int,
         initial=1,
         error_messages={"invalid_choice": _("Pilih kelas risiko 1 sampai 5.")},
+    )
+    labour_intensive = forms.BooleanField(
+        label=_("Industri padat karya tertentu (paling sedikit 50 pekerja)"), required=False
     )
 
 

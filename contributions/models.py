@@ -263,6 +263,10 @@ class PaymentMonth(models.Model):
     jkk_idr = models.BigIntegerField()
     jkm_idr = models.BigIntegerField()
     jht_idr = models.BigIntegerField()
+    # What a discount programme took off JKK + JKM (already deducted from jkk_idr/jkm_idr), and which.
+    discount_idr = models.BigIntegerField(default=0)
+    discount_code = models.CharField(max_length=40, blank=True, default="")
+    discount_label = models.CharField(max_length=160, blank=True, default="")
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -275,7 +279,11 @@ class PaymentMonth(models.Model):
             ),
             models.UniqueConstraint(fields=["payment", "period"], name="payment_month_unique_in_payment"),
             models.CheckConstraint(
-                condition=Q(income_idr__gte=0) & Q(jkk_idr__gte=0) & Q(jkm_idr__gte=0) & Q(jht_idr__gte=0),
+                condition=Q(income_idr__gte=0)
+                & Q(jkk_idr__gte=0)
+                & Q(jkm_idr__gte=0)
+                & Q(jht_idr__gte=0)
+                & Q(discount_idr__gte=0),
                 name="payment_month_amounts_non_negative",
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="payment_month_period_day_1"),

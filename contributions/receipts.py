@@ -55,9 +55,15 @@ def receipt_create(*, payment: Payment, participant: Participant, rows: list[Pay
                 "jkk_idr": row.jkk_idr,
                 "jkm_idr": row.jkm_idr,
                 "jht_idr": row.jht_idr,
+                "discount_idr": row.discount_idr,
                 "total_idr": row.total_idr,
             }
             for row in rows
+        ],
+        # Each discount programme once, with what it took off over the paid months (its own line).
+        "discounts": [
+            {"label": label, "total_idr": sum(r.discount_idr for r in rows if r.discount_label == label)}
+            for label in dict.fromkeys(r.discount_label for r in rows if r.discount_label)
         ],
         "programmes": ["JKK", "JKM"] + (["JHT"] if any(r.jht_idr for r in rows) else []),
         "protected_until": participant.protected_until.isoformat() if participant.protected_until else None,

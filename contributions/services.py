@@ -136,6 +136,9 @@ def _payment_insert(
                 jkk_idr=m.jkk_idr,
                 jkm_idr=m.jkm_idr,
                 jht_idr=m.jht_idr,
+                discount_idr=m.discount_idr,
+                discount_code=m.discount_code,
+                discount_label=m.discount_label,
             )
             for m in bill.months
         )

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from participants.rates.calc import BpuShares, PuShares, bpu_shares, pu_shares
+from participants.rates.discounts import AppliedDiscount, bpu_discount, pu_discount
+from participants.rates.models import DiscountProgramme
 from participants.rates.selectors import RateTable
 from portal.money import Rupiah, percent_of
 
@@ -28,47 +30,83 @@ class SimulationError(ValueError):
 
 @dataclass(frozen=True)
 class BpuSimulation:
-    monthly: BpuShares
+    monthly: BpuShares  # before any discount
     months: int
+    discount: AppliedDiscount | None = None  # per month
+
+    @property
+    def discount_idr(self) -> int:
+        return self.discount.total_idr if self.discount else 0
+
+    @property
+    def monthly_idr(self) -> int:
+        """What is paid per month, the discount deducted."""
+        return self.monthly.total_idr - self.discount_idr
 
     @property
     def total_idr(self) -> int:
-        return self.monthly.total_idr * self.months
+        return self.monthly_idr * self.months
 
 
-def simulate_bpu(*, income_idr: int, with_jht: bool, months: int, rates: RateTable) -> BpuSimulation:
+def simulate_bpu(
+    *,
+    income_idr: int,
+    with_jht: bool,
+    months: int,
+    rates: RateTable,
+    discount: DiscountProgramme | None = None,
+) -> BpuSimulation:
+    """`discount`: the programme the work type qualifies for in the simulated month (the caller picks it
+    with `bpu_programme_for`); the simulation prices every month like the first."""
     low, high = rates.rupiah("JHT", "BPU", "income_min"), rates.rupiah("JHT", "BPU", "income_max")
     if not low <= income_idr <= high:
         raise SimulationError("income out of range")
     if months not in ALLOWED_MONTHS:
         raise SimulationError("months must be 1, 3, 6 or 12")
-    return BpuSimulation(
-        monthly=bpu_shares(income_idr=income_idr, with_jht=with_jht, rates=rates), months=months
-    )
+    monthly = bpu_shares(income_idr=income_idr, with_jht=with_jht, rates=rates)
+    return BpuSimulation(monthly=monthly, months=months, discount=bpu_discount(monthly, discount))
 
 
 @dataclass(frozen=True)
 class PuSimulation:
-    shares: PuShares
+    shares: PuShares  # before any discount
     jp_wage_idr: int
     jp_capped: bool
+    discount: AppliedDiscount | None = None
+
+    @property
+    def discount_idr(self) -> int:
+        return self.discount.total_idr if self.discount else 0
 
     @property
     def employer_idr(self) -> int:
+        """The employer's share, the discount deducted (JKK and JKM are the employer's)."""
         s = self.shares
-        return s.jht_employer_idr + s.jp_employer_idr + s.jkk_idr + s.jkm_idr
+        return s.jht_employer_idr + s.jp_employer_idr + s.jkk_idr + s.jkm_idr - self.discount_idr
 
     @property
     def worker_idr(self) -> int:
         return self.shares.jht_worker_idr + self.shares.jp_worker_idr
 
+    @property
+    def total_idr(self) -> int:
+        return self.employer_idr + self.worker_idr
 
-def simulate_pu(*, wage_idr: int, risk_class: int, rates: RateTable) -> PuSimulation:
+
+def simulate_pu(
+    *, wage_idr: int, risk_class: int, rates: RateTable, discount: DiscountProgramme | None = None
+) -> PuSimulation:
+    if wage_idr < 1:
+        raise SimulationError("wage must be positive")
+    if not 1 <= risk_class <= 5:
+        raise SimulationError("risk class must be 1-5")
     cap = rates.rupiah("JP", "PU", "wage_cap")
+    shares = pu_shares(wage_idr=wage_idr, risk_class=risk_class, rates=rates)
     return PuSimulation(
-        shares=pu_shares(wage_idr=wage_idr, risk_class=risk_class, rates=rates),
+        shares=shares,
         jp_wage_idr=min(wage_idr, cap),
         jp_capped=wage_idr > cap,
+        discount=pu_discount(shares, discount, wage_idr=wage_idr, risk_class=risk_class, rates=rates),
     )
 
 

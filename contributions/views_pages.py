@@ -46,6 +46,7 @@ from contributions.selectors import (
     payments_of_user,
 )
 from contributions.services import OpenPaymentExists, PaymentError, payment_cancel, payment_create
+from contributions.simulator import simulation_run
 from participants.models import Category, Participant
 from participants.rates.selectors import rate_table_on
 from participants.views.access import owned, owned_participant, request_user
@@ -77,24 +78,10 @@ def simulate(request: HttpRequest) -> HttpResponse:
     results: dict[str, Any] = {}
     form = forms.get(segment)
     if form is not None and form.is_valid():
-        c = form.cleaned_data
         try:
-            if segment == "bpu":
-                results["bpu"] = simulation.simulate_bpu(
-                    income_idr=c["income_idr"], with_jht=c["with_jht"], months=c["months"], rates=rates
-                )
-            elif segment == "pu":
-                results["pu"] = simulation.simulate_pu(
-                    wage_idr=c["wage_idr"], risk_class=c["risk_class"], rates=rates
-                )
-            elif segment == "pmi":
-                results["pmi"] = simulation.simulate_pmi(
-                    contract_months=c["contract_months"], jht_monthly_idr=c["jht_monthly_idr"], rates=rates
-                )
-            else:
-                results["jakon"] = simulation.simulate_jakon(
-                    contract_value_idr=c["contract_value_idr"], rates=rates
-                )
+            results[segment] = simulation_run(
+                segment=segment, params=form.cleaned_data, on=rates.on, rates=rates
+            )[1]
         except simulation.SimulationError:
             form.add_error(None, _("Data yang diisi di luar batas tabel tarif yang berlaku."))
     context = {"forms": forms, "results": results, "segment": segment, "rates_on": rates.on}

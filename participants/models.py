@@ -341,13 +341,14 @@ class Contribution(models.Model):
 # The ledger and rate tables are separate modules; import them so Django registers the models.
 from participants.card.models import MembershipCard  # noqa: E402
 from participants.ledger.models import JhtBalance, LedgerEntry  # noqa: E402
-from participants.rates.models import DevelopmentRate, HolidayOverride, Rate  # noqa: E402
+from participants.rates.models import DevelopmentRate, DiscountProgramme, HolidayOverride, Rate  # noqa: E402
 from participants.statements.models import Statement  # noqa: E402
 
 __all__ = [
     "Branch",
     "Contribution",
     "DevelopmentRate",
+    "DiscountProgramme",
     "Employer",
     "Employment",
     "HolidayOverride",

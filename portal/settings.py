@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # range and array fields, exclusion constraints (the rate table)
     "django_htmx",
     "django_structlog",
     "unfold.contrib.simple_history",  # unfold's history templates; before simple_history

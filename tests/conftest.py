@@ -56,12 +56,22 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     def load(module: str) -> None:
         importlib.import_module(module).load(apps, None)
 
-    if not Rate.objects.filter(program="JHT").exists():
-        load("participants.migrations.0002_rates_and_development")
-    if not Rate.objects.filter(program="KLAIM", component="second_approval_threshold").exists():
-        load("claims.migrations.0002_second_approval_threshold")
-    if not Rate.objects.filter(segment="JAKON").exists():
-        load("contributions.migrations.0002_pmi_jakon_rates")
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        # 0002 loads open-ended rows that 0009 then closes: check the no-overlap rule once, at the end.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS rate_no_overlap DEFERRED")
+        if not Rate.objects.filter(program="JHT").exists():
+            load("participants.migrations.0002_rates_and_development")
+        if not Rate.objects.filter(program="KLAIM", component="second_approval_threshold").exists():
+            load("claims.migrations.0002_second_approval_threshold")
+        if not Rate.objects.filter(segment="JAKON").exists():
+            load("contributions.migrations.0002_pmi_jakon_rates")
+        if not Rate.objects.filter(program="JP", component="pension_age").exists():
+            load("participants.migrations.0009_rates_2025_2026")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS rate_no_overlap IMMEDIATE")
     if not Group.objects.filter(name="reviewer").exists():
         load("backoffice.migrations.0003_staff_groups")
 

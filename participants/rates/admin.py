@@ -16,7 +16,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from backoffice.roles import StaffRole, has_role
 from backoffice.scoped_admin import StaffScopedHistoryAdmin
-from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
+from participants.rates.models import DevelopmentRate, DiscountProgramme, HolidayOverride, Rate
+from participants.rates.services import rate_close_predecessor, rate_reopen_predecessor
 
 
 class _AdministratorEdits(StaffScopedHistoryAdmin):
@@ -63,7 +65,17 @@ def _in_force(obj: Model) -> bool:
 class RateForm(forms.ModelForm):
     class Meta:
         model = Rate
-        fields = ("program", "segment", "component", "unit", "value", "effective_from", "source")
+        fields = (
+            "program",
+            "segment",
+            "component",
+            "unit",
+            "value",
+            "effective_from",
+            "effective_to",
+            "source",
+            "confidence",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -90,7 +102,37 @@ class RateForm(forms.ModelForm):
                     code="not_future",
                 ),
             )
+        effective_to = cleaned.get("effective_to")
+        if effective_from is not None and effective_to is not None and effective_to < effective_from:
+            self.add_error("effective_to", _("Tanggal akhir tidak boleh sebelum tanggal berlaku."))
+        elif effective_from is not None and self._overlaps(cleaned, effective_from, effective_to):
+            self.add_error(
+                "effective_from",
+                _("Pada tanggal tersebut sudah ada tarif lain dengan nama yang sama; pilih tanggal lain."),
+            )
         return cleaned
+
+    def validate_constraints(self) -> None:
+        # The model's no-overlap check would count the open-ended row that saving closes; `clean` runs
+        # the overlap and end-date checks knowing that, and the database constraint stays the backstop.
+        try:
+            self.instance.validate_constraints(exclude={"effective_to"})
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+
+    def _overlaps(self, cleaned: dict[str, Any], start: Any, end: Any) -> bool:
+        """Would the row share a day with another of the same name? The open-ended row that a new
+        figure replaces does not count: saving closes it (RateAdmin.save_model)."""
+        others = Rate.objects.filter(
+            program=cleaned.get("program"), segment=cleaned.get("segment"), component=cleaned.get("component")
+        ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+        if end is not None:
+            others = others.filter(effective_from__lte=end)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        else:
+            others = others.exclude(effective_to__isnull=True, effective_from__lt=start)
+        return others.exists()
 
 
 @admin.register(Rate)
@@ -103,16 +145,55 @@ class RateAdmin(_AdministratorEdits):
         "value",
         "unit",
         "effective_from",
+        "effective_to",
         "in_force",
+        "confidence",
         "source",
     )
-    list_filter = ("program", "segment", "unit")
+    list_filter = ("program", "segment", "unit", "confidence")
     search_fields = ("component", "source")
     ordering = ("program", "segment", "component", "-effective_from")
 
     @admin.display(description=gettext_lazy("sudah berlaku"), boolean=True)
     def in_force(self, obj: Rate) -> bool:
         return _in_force(obj)
+
+    def save_model(self, request: HttpRequest, obj: Rate, form: Any, change: bool) -> None:
+        # A new figure ends the open-ended one it replaces (rows of a name never overlap).
+        with transaction.atomic():
+            if not change:
+                rate_close_predecessor(
+                    program=obj.program,
+                    segment=obj.segment,
+                    component=obj.component,
+                    effective_from=obj.effective_from,
+                )
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Rate) -> None:
+        with transaction.atomic():
+            deleted = Rate(
+                program=obj.program,
+                segment=obj.segment,
+                component=obj.component,
+                effective_from=obj.effective_from,
+                effective_to=obj.effective_to,
+            )
+            super().delete_model(request, obj)
+            rate_reopen_predecessor(deleted)
+
+
+@admin.register(DiscountProgramme)
+class DiscountProgrammeAdmin(_AdministratorEdits):
+    list_display = ("label", "segment", "percent", "first_period", "last_period", "confidence", "source")
+    list_filter = ("segment", "confidence")
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Read-only for now: programmes come from regulations, loaded by data migrations.
+        return False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
 
 
 class DevelopmentRateForm(forms.ModelForm):

@@ -7,7 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
+from django.db.models import Q
+
+from participants.rates.models import DevelopmentRate, DiscountProgramme, HolidayOverride, Rate
 
 
 class MissingRate(LookupError):
@@ -29,15 +31,28 @@ class RateTable:
         return int(self.get(program, segment, component))
 
 
+def in_force_on(on: dt.date) -> Q:
+    """Rows whose [effective_from, effective_to] covers `on` (an empty `effective_to` is open-ended)."""
+    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+
 def rate_table_on(on: dt.date) -> RateTable:
-    """Every component's newest value with `effective_from <= on`. One query."""
+    """Every component's value in force on `on` (at most one per name: rows never overlap). One query."""
     rows = (
-        Rate.objects.filter(effective_from__lte=on)
+        Rate.objects.filter(in_force_on(on))
         .order_by("program", "segment", "component", "-effective_from")
         .distinct("program", "segment", "component")
         .values_list("program", "segment", "component", "value")
     )
     return RateTable(on=on, values={(p, s, c): v for p, s, c, v in rows})
+
+
+def discounts_between(segment: str, first: dt.date, last: dt.date) -> list[DiscountProgramme]:
+    """The discount programmes of `segment` covering any contribution month from `first` to `last`
+    (first days of months). One query."""
+    return list(
+        DiscountProgramme.objects.filter(segment=segment, first_period__lte=last, last_period__gte=first)
+    )
 
 
 def development_rate_for(year: int) -> DevelopmentRate | None:

@@ -13,10 +13,10 @@ from tests.contributions.factories import bpu_participant
 from tests.factories import ParticipantFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-# session, user, participant (+ BPU profile + open payment id), taken months (one UNION), rate table.
-# Independent of how many months, payments or declarations the participant has. Budget: 6.
-PAY_PAGE_QUERIES = 5
-PAY_PAGE_BUDGET = 6
+# session, user, participant (+ BPU profile + open payment id), taken months (one UNION), rate table,
+# discount programmes. Independent of how many months, payments or declarations the participant has.
+PAY_PAGE_QUERIES = 6
+PAY_PAGE_BUDGET = 7
 
 
 def pay_url(participant: Any) -> str:

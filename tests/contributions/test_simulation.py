@@ -61,20 +61,26 @@ def test_pu_both_shares_per_programme(rates: Any) -> None:
     assert not r.jp_capped
 
 
-def test_pu_jp_wage_cap_of_2025(rates: Any) -> None:
+def test_pu_jp_wage_cap_of_2026(rates: Any) -> None:
     r = simulate_pu(wage_idr=20_000_000, risk_class=5, rates=rates)
     s = r.shares
     assert r.jp_capped
-    assert r.jp_wage_idr == 10_547_400
-    assert (s.jp_employer_idr, s.jp_worker_idr) == (210_948, 105_474)
+    assert r.jp_wage_idr == 11_086_300
+    assert (s.jp_employer_idr, s.jp_worker_idr) == (221_726, 110_863)
     assert (s.jht_employer_idr, s.jht_worker_idr, s.jkk_idr, s.jkm_idr) == (740_000, 400_000, 348_000, 60_000)
 
 
+def test_pu_jp_wage_cap_of_2025_until_february_2026() -> None:
+    r = simulate_pu(wage_idr=20_000_000, risk_class=5, rates=rate_table_on(dt.date(2026, 2, 28)))
+    assert r.jp_wage_idr == 10_547_400
+    assert (r.shares.jp_employer_idr, r.shares.jp_worker_idr) == (210_948, 105_474)
+
+
 def test_pu_jp_cap_boundary(rates: Any) -> None:
-    assert not simulate_pu(wage_idr=10_547_400, risk_class=1, rates=rates).jp_capped
-    over = simulate_pu(wage_idr=10_547_401, risk_class=1, rates=rates)
+    assert not simulate_pu(wage_idr=11_086_300, risk_class=1, rates=rates).jp_capped
+    over = simulate_pu(wage_idr=11_086_301, risk_class=1, rates=rates)
     assert over.jp_capped
-    assert over.shares.jp_employer_idr == 210_948
+    assert over.shares.jp_employer_idr == 221_726
 
 
 @pytest.mark.parametrize(

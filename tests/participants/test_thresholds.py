@@ -15,6 +15,7 @@ from claims.selectors import claim_rules_on
 from claims.service_level import due_date_for
 from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
 from participants.rates.selectors import public_holidays_between, rate_table_on
+from participants.rates.services import rate_schedule
 from tests.backoffice.payment_factories import staff
 from tests.factories import BranchFactory
 from tests.staff_login import staff_login
@@ -51,7 +52,13 @@ def client_for(user: Any) -> Client:
 
 
 def online_limit() -> Rate:
-    return Rate.objects.get(program="KLAIM", segment="ALL", component="online_limit")
+    """The row in force (the Rp10 jt row before May 2025 is closed)."""
+    return Rate.objects.get(
+        program="KLAIM", segment="ALL", component="online_limit", effective_to__isnull=True
+    )
+
+
+ONLINE_LIMIT_ROWS = 2  # Rp10 jt until April 2025, Rp15 jt since May 2025
 
 
 def rate_form(rate: Rate | None = None, **changes: Any) -> dict[str, Any]:
@@ -63,6 +70,7 @@ def rate_form(rate: Rate | None = None, **changes: Any) -> dict[str, Any]:
         "value": "15000000",
         "effective_from": "2026-04-01",
         "source": "Keputusan Direksi",
+        "confidence": "firm",
     }
     if rate is not None:
         data.update(
@@ -73,6 +81,7 @@ def rate_form(rate: Rate | None = None, **changes: Any) -> dict[str, Any]:
             value=str(rate.value),
             effective_from=rate.effective_from.isoformat(),
             source=rate.source,
+            confidence=rate.confidence,
         )
     data.update(changes)
     return data
@@ -84,7 +93,7 @@ def rate_form(rate: Rate | None = None, **changes: Any) -> dict[str, Any]:
 def test_claim_thresholds_come_from_the_rate_table() -> None:
     rules = claim_rules_on(TODAY)
     assert (rules.online_limit_idr, rules.second_approval_threshold_idr) == (15_000_000, 50_000_000)
-    Rate.objects.create(
+    rate_schedule(
         program="KLAIM",
         segment="ALL",
         component="online_limit",
@@ -117,7 +126,7 @@ def test_other_roles_only_look(people: dict[str, Any], role: str) -> None:
         ).status_code
         == 403
     )
-    assert Rate.objects.filter(component="online_limit").count() == 1
+    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS
     assert online_limit().value == Decimal("15000000")
     assert not HolidayOverride.objects.exists()
 
@@ -133,6 +142,19 @@ def test_administrator_adds_a_future_rate_with_history(people: dict[str, Any]) -
     assert new.value == Decimal("20000000")
     record = new.history.get()
     assert (record.history_type, record.history_user_id) == ("+", people["administrator"].pk)
+    # The figure it replaces now ends the day before (rows of a name never overlap).
+    assert online_limit_in_force().effective_to == dt.date(2026, 3, 31)
+
+
+def test_administrator_cannot_add_a_row_inside_another(people: dict[str, Any]) -> None:
+    client = client_for(people["administrator"])
+    assert (
+        client.post(f"{RATES}add/", rate_form(value="20000000", effective_to="2026-12-31")).status_code == 302
+    )
+    response = client.post(f"{RATES}add/", rate_form(value="1", effective_from="2026-06-01"))
+    assert response.status_code == 200
+    assert "sudah ada tarif lain dengan nama yang sama" in response.content.decode()
+    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS + 1
 
 
 def test_a_rate_in_force_cannot_be_edited(people: dict[str, Any]) -> None:
@@ -143,9 +165,9 @@ def test_a_rate_in_force_cannot_be_edited(people: dict[str, Any]) -> None:
         f"{RATES}{rate.pk}/change/", rate_form(rate, value="25000000", effective_from="2026-05-01")
     )
     assert response.status_code == 200
-    assert "sudah berlaku sejak 01/01/2024 dan tidak boleh diubah" in response.content.decode()
+    assert "sudah berlaku sejak 01/05/2025 dan tidak boleh diubah" in response.content.decode()
     rate.refresh_from_db()
-    assert (rate.value, rate.effective_from) == (Decimal("15000000"), dt.date(2024, 1, 1))
+    assert (rate.value, rate.effective_from) == (Decimal("15000000"), dt.date(2025, 5, 1))
     assert rate.history.count() == history_before
 
 
@@ -156,11 +178,11 @@ def test_a_new_rate_must_start_after_today(people: dict[str, Any], effective_fro
     )
     assert response.status_code == 200
     assert "Tanggal berlaku harus setelah hari ini" in response.content.decode()
-    assert Rate.objects.filter(component="online_limit").count() == 1
+    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS
 
 
 def test_a_future_rate_can_be_edited_and_deleted(people: dict[str, Any]) -> None:
-    future = Rate.objects.create(
+    future = rate_schedule(
         program="KLAIM",
         segment="ALL",
         component="online_limit",
@@ -176,6 +198,7 @@ def test_a_future_rate_can_be_edited_and_deleted(people: dict[str, Any]) -> None
     assert client.post(f"{RATES}{online_limit_in_force().pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"{RATES}{future.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Rate.objects.filter(pk=future.pk).exists()
+    assert online_limit_in_force().effective_to is None  # deleting the future row reopens its predecessor
     assert [h.history_type for h in Rate.history.filter(id=future.pk).order_by("history_date")] == [
         "+",
         "~",
@@ -184,7 +207,7 @@ def test_a_future_rate_can_be_edited_and_deleted(people: dict[str, Any]) -> None
 
 
 def online_limit_in_force() -> Rate:
-    return Rate.objects.get(component="online_limit", effective_from=dt.date(2024, 1, 1))
+    return Rate.objects.get(component="online_limit", effective_from=dt.date(2025, 5, 1))
 
 
 def test_no_bulk_delete_of_rates(people: dict[str, Any]) -> None:
