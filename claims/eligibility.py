@@ -14,8 +14,13 @@ Rules (DOMAIN.md §4, Permenaker 4/2022):
 - partial 10 % / 30 %: `partial_min_years` (10) years since the first registration, still working (a KPJ
   still aktif), and only one partial claim ever (either of the two, once);
 - NPWP is required when the gross amount is above `npwp_threshold`;
-- tax (PP 68/2009, final): 0 % up to `tax_free_upto`, `tax_rate` % on the part above, counted on the
-  cumulative JHT paid to the person, so a partial payout followed by a full claim cannot dodge it.
+- tax by the date of payment (PP 68/2009, PMK 16/PMK.03/2010 Pasal 5): a payment within
+  `final_tax_years` (2) calendar years of the person's first JHT payment is taxed final: 0 % up to
+  `tax_free_upto`, `tax_rate` % above, counted on the cumulative JHT paid in those years (so a partial
+  payout followed by a full claim cannot dodge it); a payment in a later calendar year is taxed at the
+  Pasal 17 ayat (1) huruf a brackets in force (UU HPP from 2022: 5/15/25/30/35 %) on that payment. No
+  surcharge for a missing NPWP: the NIK serves as the NPWP of every resident (UU HPP), and every
+  claimant here is identified by NIK. See `tax_calculation`.
 
 Rounding: the gross of a partial claim is `percent_of` each KPJ's balance (half up, per KPJ), then
 added; the tax is `percent_of` the taxable part, rounded once (portal/money.py).
@@ -28,11 +33,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from claims.models import PARTIAL_REASONS, ClaimReason, DocumentType
-from portal.money import percent_of
+from portal.money import format_rupiah, percent_of
 
 R = ClaimReason
 D = DocumentType
@@ -55,6 +61,15 @@ class ClaimRules:
     partial_min_years: int = 10
     waiting_months: int = 1
     second_approval_threshold_idr: int = 50_000_000
+    final_tax_years: int = 2
+    # Pasal 17 brackets: (upper bound in rupiah or None for the last, percent).
+    pit_brackets: tuple[tuple[int | None, Decimal], ...] = (
+        (60_000_000, Decimal("5")),
+        (250_000_000, Decimal("15")),
+        (500_000_000, Decimal("25")),
+        (5_000_000_000, Decimal("30")),
+        (None, Decimal("35")),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,27 @@ class PersonFacts:
     has_partial_claim: bool = False  # a partial claim paid or open, ever
     paid_before_idr: int = 0  # gross JHT already paid to the person (for the cumulative tax)
     rules: ClaimRules = field(default_factory=ClaimRules)
+    earlier_payments: tuple[tuple[dt.date, int], ...] = ()  # (payment date, gross) of paid JHT claims
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    base_idr: int  # the part of the payment taxed at `percent`
+    percent: Decimal
+    tax_idr: int
+    label: str
+
+
+@dataclass(frozen=True)
+class TaxCalculation:
+    regime: str  # "final" or "progressive"
+    payment_date: dt.date
+    lines: tuple[TaxLine, ...]
+    explanation: str
+
+    @property
+    def tax_idr(self) -> int:
+        return sum(line.tax_idr for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -94,6 +130,7 @@ class Amounts:
     tax_idr: int
     net_idr: int
     per_account: tuple[tuple[int, int], ...]  # (participant_id, gross_idr) debited from each KPJ
+    tax: TaxCalculation | None = None  # the calculation, line by line
 
 
 @dataclass(frozen=True)
@@ -143,23 +180,101 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def compute_amounts(facts: PersonFacts, reason: str) -> Amounts:
-    """Gross from every KPJ of the person, and the tax on the cumulative amount paid to the person."""
+    """Gross from every KPJ of the person, and the tax on it if paid on `facts.today`."""
     percent = PARTIAL_PERCENT.get(reason)
     per_account = tuple(
         (a.participant_id, a.balance_idr if percent is None else percent_of(a.balance_idr, percent))
         for a in facts.accounts
     )
     gross = sum(amount for _, amount in per_account)
-    tax = tax_on(gross_idr=gross, paid_before_idr=facts.paid_before_idr, rules=facts.rules)
-    return Amounts(gross_idr=gross, tax_idr=tax, net_idr=gross - tax, per_account=per_account)
+    earlier = facts.earlier_payments or (
+        ((facts.today, facts.paid_before_idr),) if facts.paid_before_idr else ()
+    )
+    tax = tax_calculation(
+        gross_idr=gross, payment_date=facts.today, earlier_payments=earlier, rules=facts.rules
+    )
+    return Amounts(
+        gross_idr=gross, tax_idr=tax.tax_idr, net_idr=gross - tax.tax_idr, per_account=per_account, tax=tax
+    )
 
 
 def tax_on(*, gross_idr: int, paid_before_idr: int, rules: ClaimRules) -> int:
-    """Final tax on this payout: the rate on the part of the cumulative total above the free amount
-    that this payout adds (so earlier payouts use the free amount up first)."""
+    """Final tax on a payout made within the two calendar years: the rate on the part of the cumulative
+    total above the free amount that this payout adds (so earlier payouts use the free amount up first)."""
+    return _final_lines(gross_idr, paid_before_idr, rules)[1]
+
+
+def _final_lines(gross_idr: int, paid_before_idr: int, rules: ClaimRules) -> tuple[tuple[TaxLine, ...], int]:
     free = rules.tax_free_upto_idr
     taxable = max(0, paid_before_idr + gross_idr - free) - max(0, paid_before_idr - free)
-    return percent_of(taxable, rules.tax_rate_percent) if taxable else 0
+    tax = percent_of(taxable, rules.tax_rate_percent) if taxable else 0
+    lines = (
+        TaxLine(base_idr=gross_idr - taxable, percent=Decimal(0), tax_idr=0, label=_("Bagian bebas pajak")),
+        TaxLine(
+            base_idr=taxable,
+            percent=rules.tax_rate_percent,
+            tax_idr=tax,
+            label=_("Bagian di atas %(free)s (kumulatif)") % {"free": format_rupiah(free)},
+        ),
+    )
+    return lines, tax
+
+
+def tax_calculation(
+    *,
+    gross_idr: int,
+    payment_date: dt.date,
+    earlier_payments: tuple[tuple[dt.date, int], ...],
+    rules: ClaimRules,
+) -> TaxCalculation:
+    """The PPh 21 on a JHT payment of `gross_idr` made on `payment_date`, line by line.
+
+    The two calendar years start with the year of the person's first JHT payment (this one when there is
+    none). Within them: final rate on the cumulative amount paid in them. Later: each Pasal 17 bracket on
+    this payment alone, each line rounded half up once (portal/money.py)."""
+    first_year = min([d.year for d, _amount in earlier_payments] + [payment_date.year])
+    last_final_year = first_year + rules.final_tax_years - 1
+    if payment_date.year <= last_final_year:
+        paid_in_window = sum(a for d, a in earlier_payments if d.year <= last_final_year)
+        lines, _tax = _final_lines(gross_idr, paid_in_window, rules)
+        explanation = _(
+            "Dibayar dalam %(years)s tahun kalender sejak pembayaran JHT pertama (%(first)s-%(last)s): "
+            "PPh 21 final, dihitung kumulatif dengan JHT yang sudah dibayar %(paid)s."
+        ) % {
+            "years": rules.final_tax_years,
+            "first": first_year,
+            "last": last_final_year,
+            "paid": format_rupiah(paid_in_window),
+        }
+        return TaxCalculation(regime="final", payment_date=payment_date, lines=lines, explanation=explanation)
+    lines_list: list[TaxLine] = []
+    lower = 0
+    for upper, percent in rules.pit_brackets:
+        top = gross_idr if upper is None else min(gross_idr, upper)
+        base = max(0, top - lower)
+        if base:
+            lines_list.append(
+                TaxLine(
+                    base_idr=base,
+                    percent=percent,
+                    tax_idr=percent_of(base, percent),
+                    label=_("Lapisan %(lower)s s.d. %(upper)s")
+                    % {
+                        "lower": format_rupiah(lower),
+                        "upper": _("seterusnya") if upper is None else format_rupiah(upper),
+                    },
+                )
+            )
+        if upper is None or gross_idr <= upper:
+            break
+        lower = upper
+    explanation = _(
+        "Dibayar pada tahun kalender ketiga atau sesudahnya sejak pembayaran JHT pertama (%(first)s): "
+        "PPh 21 dengan tarif Pasal 17 UU PPh atas pembayaran ini."
+    ) % {"first": first_year}
+    return TaxCalculation(
+        regime="progressive", payment_date=payment_date, lines=tuple(lines_list), explanation=explanation
+    )
 
 
 def _not_eligible(reason: str, code: str, message: str, fix: str) -> Eligibility:
@@ -332,3 +447,24 @@ def _available_on(facts: PersonFacts, reason: str) -> dt.date | None:
         assert last.end_date is not None
         return last.end_date
     return None
+
+
+def tax_snapshot(tax: TaxCalculation | None) -> dict[str, Any] | None:
+    """The calculation as JSON for the claim's snapshot and its letter (the lines as they were)."""
+    if tax is None:
+        return None
+    return {
+        "regime": tax.regime,
+        "payment_date": tax.payment_date.isoformat(),
+        "explanation": tax.explanation,
+        "lines": [
+            {
+                "label": line.label,
+                "base_idr": line.base_idr,
+                "percent": str(line.percent),
+                "tax_idr": line.tax_idr,
+            }
+            for line in tax.lines
+        ],
+        "tax_idr": tax.tax_idr,
+    }

@@ -52,6 +52,7 @@ def claim_letter_create(*, claim: Claim) -> ClaimLetter | None:
         "gross_idr": claim.gross_idr,
         "tax_idr": claim.tax_idr,
         "net_idr": claim.net_idr,
+        "tax": claim.snapshot.get("tax"),  # the tax calculation line by line, as submitted
     }
     if kind == LetterKind.PAID:
         payout = (

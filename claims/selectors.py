@@ -41,7 +41,22 @@ def claim_rules_on(on: dt.date) -> ClaimRules:
     """The claim figures in force on `on` (rate table, program KLAIM, segment ALL). One query."""
     table = rate_table_on(on)
     values: dict[str, int] = {field: table.rupiah("KLAIM", "ALL", c) for field, c in _RULE_COMPONENTS.items()}
-    return ClaimRules(tax_rate_percent=Decimal(table.get("KLAIM", "ALL", "tax_rate")), **values)
+    # Pasal 17 brackets: pit_rate_n for each bracket, pit_bracket_n_upto for all but the last.
+    brackets: list[tuple[int | None, Decimal]] = []
+    for n in range(1, 10):
+        rate = table.values.get(("KLAIM", "ALL", f"pit_rate_{n}"))
+        if rate is None:
+            break
+        upper = table.values.get(("KLAIM", "ALL", f"pit_bracket_{n}_upto"))
+        brackets.append((int(upper) if upper is not None else None, Decimal(rate)))
+    if brackets:
+        brackets[-1] = (None, brackets[-1][1])  # the last bracket has no upper bound
+    return ClaimRules(
+        tax_rate_percent=Decimal(table.get("KLAIM", "ALL", "tax_rate")),
+        final_tax_years=table.rupiah("KLAIM", "ALL", "final_tax_years"),
+        pit_brackets=tuple(brackets),
+        **values,
+    )
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -107,18 +122,23 @@ def claim_facts_for_person(
     claims = Claim.objects.filter(nik_index=nik_index)
     if exclude_claim_id is not None:
         claims = claims.exclude(pk=exclude_claim_id)
-    claim_rows = list(claims.values_list("reason", "status", "gross_idr"))
+    claim_rows = list(claims.values_list("reason", "status", "gross_idr", "paid_at"))
     counted = OPEN_STATUSES | {ClaimStatus.PAID}
     return PersonFacts(
         today=today,
         birth_date=rows[0]["birth_date"],
         accounts=accounts,
         employments=employments,
-        has_other_open_claim=any(status in OPEN_STATUSES for _, status, _ in claim_rows),
+        has_other_open_claim=any(status in OPEN_STATUSES for _, status, _, _ in claim_rows),
         has_partial_claim=any(
-            reason in PARTIAL_REASONS and status in counted for reason, status, _ in claim_rows
+            reason in PARTIAL_REASONS and status in counted for reason, status, _, _ in claim_rows
         ),
-        paid_before_idr=sum(gross for _, status, gross in claim_rows if status == ClaimStatus.PAID),
+        paid_before_idr=sum(gross for _, status, gross, _ in claim_rows if status == ClaimStatus.PAID),
+        earlier_payments=tuple(
+            (timezone.localtime(paid_at).date() if paid_at else today, gross)
+            for _, status, gross, paid_at in claim_rows
+            if status == ClaimStatus.PAID
+        ),
         rules=claim_rules_on(today),
     )
 

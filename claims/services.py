@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.roles import StaffRole, has_role, is_read_only
-from claims.eligibility import evaluate
+from claims.eligibility import evaluate, tax_snapshot
 from claims.models import (
     OPEN_STATUSES,
     Bank,
@@ -233,6 +233,7 @@ def claim_submit(*, user: User, claim_id: uuid.UUID | str) -> Claim:
             for a in facts.accounts
         ],
         "paid_before_idr": facts.paid_before_idr,
+        "tax": tax_snapshot(result.amounts.tax),
         "documents": list(result.documents),
         "rules": {
             "npwp_threshold_idr": facts.rules.npwp_threshold_idr,
