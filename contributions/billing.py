@@ -22,6 +22,7 @@ from participants.models import Category, Contribution, Participant
 from participants.rates.calc import bpu_shares
 from participants.rates.models import Rate
 from participants.rates.selectors import RateTable
+from portal.dates import add_months, month_start
 
 ALLOWED_MONTHS = (1, 3, 6, 12)
 _HORIZON_MONTHS = 36  # how far ahead we look for free months
@@ -29,19 +30,6 @@ _HORIZON_MONTHS = 36  # how far ahead we look for free months
 
 class BillingError(ValueError):
     """The participant cannot be billed (not BPU, no income, bad month count). The message is for users."""
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(period: dt.date, n: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(period: dt.date) -> dt.date:
-    return add_months(period, 1) - dt.timedelta(days=1)
 
 
 def current_period(today: dt.date | None = None) -> dt.date:

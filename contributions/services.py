@@ -20,11 +20,9 @@ from django.utils.translation import gettext as _
 from contributions.billing import (
     Bill,
     BillingError,
-    add_months,
     bill_preview,
     current_period,
     free_periods,
-    month_end,
 )
 from contributions.gateway import get_gateway
 from contributions.gateway.protocol import ChargeRequest, GatewayError, GatewayUnavailable, PaymentGateway
@@ -35,6 +33,7 @@ from notifications import events as notification_events
 from participants.ledger.services import contributions_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
+from portal.dates import add_months, month_end
 
 log = structlog.get_logger(__name__)
 

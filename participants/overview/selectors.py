@@ -20,12 +20,12 @@ from participants.ledger.models import JhtBalance
 from participants.models import Category, Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.overview.alerts import (
     WageDrop,
-    add_months,
     missing_months,
     months_between,
     wage_drops,
     window_start,
 )
+from portal.dates import add_months
 
 LAST_CONTRIBUTIONS = 6
 
