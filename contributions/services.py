@@ -25,7 +25,13 @@ from contributions.billing import (
     free_periods,
 )
 from contributions.gateway import get_gateway
-from contributions.gateway.protocol import ChargeRequest, GatewayError, GatewayUnavailable, PaymentGateway
+from contributions.gateway.protocol import (
+    ChargeRequest,
+    GatewayError,
+    GatewayUnavailable,
+    PaymentGateway,
+    gross_amount_matches,
+)
 from contributions.models import OPEN_STATUSES, FlagKind, Payment, PaymentEvent, PaymentFlag, PaymentMonth
 from contributions.models import PaymentStatus as S
 from contributions.transitions import IllegalTransition, is_allowed, move_locked, payment_transition
@@ -382,14 +388,8 @@ def payment_sync_with_gateway(
     status = gateway.get_status(payment.order_id)
     outcome = NOOP
     if status is not None:
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            amount_ok = Decimal(status.gross_amount) == Decimal(payment.amount_idr)
-        except InvalidOperation:
-            amount_ok = False
         target = target_status(status.transaction_status, status.fraud_status)
-        if target == S.SETTLEMENT and not amount_ok:
+        if target == S.SETTLEMENT and not gross_amount_matches(status.gross_amount, payment.amount_idr):
             _flag(
                 payment.pk,
                 _("Gateway melaporkan jumlah %(amount)s yang berbeda.")
