@@ -4,7 +4,7 @@
 (with a reason code, the rule and what to do), the documents needed, and the gross, tax and net amounts.
 Facts are collected by `claims.selectors.claim_facts_for_person` in a bounded number of queries.
 
-Rules (DOMAIN.md §4, Permenaker 4/2022):
+Rules (docs/claims.md#reasons-and-timing, Permenaker 4/2022):
 - every KPJ of the person's NIK is claimed together; their balances are added up;
 - no other open claim; the total balance must be above zero;
 - resignation / PHK: the employer has reported the exit, every KPJ is nonaktif, and the waiting period

@@ -174,7 +174,8 @@ def bill_preview(*, participant: Participant, months: int, today: dt.date | None
     """The bill a payment for `months` months would carry now. Read-only; raises BillingError.
 
     Each month uses the declaration in force for it and the rate table in force on its first day,
-    rounded per DOMAIN.md §2. Two queries (months taken, rates) when the profile is already loaded.
+    rounded per docs/contributions.md#rounding. Two queries (months taken, rates) when the profile is
+    already loaded.
     """
     profile = _validate(participant, months)
     periods = free_periods(participant.pk, start=current_period(today), count=months)

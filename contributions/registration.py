@@ -101,7 +101,7 @@ def check_person(*, nik: str, birth_date: dt.date, sex: str, today: dt.date | No
     """The NIK is well formed and agrees with the date of birth and sex; the person is old enough.
 
     Raises RegistrationInvalid. The region code is not checked (python-stdnum's table is stale,
-    DOMAIN.md §1): an unknown region is only logged, without the NIK.
+    docs/ids.md#nik): an unknown region is only logged, without the NIK.
     """
     today = today or timezone.localdate()
     try:

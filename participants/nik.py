@@ -6,7 +6,7 @@
 - Lookup: `HMAC-SHA256(NIK_BLIND_INDEX_KEY, nik)` hex, indexed, so an exact NIK finds its rows without
   the database ever holding the NIK in clear. The index key cannot rotate without re-indexing.
 - Validation: 16 digits, the date of birth inside (day + 40 for women) must be a real date. The region
-  table is deliberately not checked: libraries' tables are stale (DOMAIN.md §1).
+  table is deliberately not checked: libraries' tables are stale (docs/ids.md#nik).
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ from portal.dates import add_months
 
 LAST_CONTRIBUTIONS = 6
 
-# Why the status is what it is, and what the participant can do about it (DOMAIN.md §1, §4).
+# Why the status is what it is, and what the participant can do about it
+# (docs/contributions.md#due-dates-and-late-payment, docs/claims.md#reasons-and-timing).
 STATUS_HELP: dict[str, Any] = {
     StatusReason.REGISTERED: _(
         "Anda terdaftar dan iuran Anda tercatat. Tidak ada yang perlu dilakukan; periksa riwayat iuran "
