@@ -70,7 +70,11 @@ def nik_index(nik: str) -> str:
 
 
 def normalize_nik(value: str) -> str:
-    return "".join(ch for ch in str(value) if not ch.isspace())
+    """The NIK as typed, without the spaces, dots and dashes people put between its groups.
+
+    The one normalisation for every NIK input (forms, login, registration, imports, the blind index);
+    it does not validate (`birth_date_and_sex_from_nik` does)."""
+    return "".join(ch for ch in str(value) if not ch.isspace() and ch not in ".-")
 
 
 def birth_date_and_sex_from_nik(nik: str) -> tuple[dt.date, str]:
