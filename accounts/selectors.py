@@ -22,7 +22,7 @@ def account_email_for_login(*, login: str) -> str:
     value = login.strip()
     if "@" in value:
         return value.lower()
-    digits = normalize_nik(value).replace("-", "").replace(".", "")
+    digits = normalize_nik(value)
     user_id: int | None = None
     if len(digits) == 16 and digits.isdigit():
         user_id = (

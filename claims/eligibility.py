@@ -4,7 +4,7 @@
 (with a reason code, the rule and what to do), the documents needed, and the gross, tax and net amounts.
 Facts are collected by `claims.selectors.claim_facts_for_person` in a bounded number of queries.
 
-Rules (DOMAIN.md §4, Permenaker 4/2022):
+Rules (docs/claims.md#reasons-and-timing, Permenaker 4/2022):
 - every KPJ of the person's NIK is claimed together; their balances are added up;
 - no other open claim; the total balance must be above zero;
 - resignation / PHK: the employer has reported the exit, every KPJ is nonaktif, and the waiting period
@@ -28,7 +28,6 @@ added; the tax is `percent_of` the taxable part, rounded once (portal/money.py).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +37,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from claims.models import PARTIAL_REASONS, ClaimReason, DocumentType
+from portal.dates import add_months, add_years
 from portal.money import format_rupiah, percent_of
 
 R = ClaimReason
@@ -166,17 +166,6 @@ BASE_DOCUMENTS: dict[str, tuple[str, ...]] = {
 
 PARTIAL_PERCENT: dict[str, Decimal] = {R.PARTIAL_10: Decimal("10"), R.PARTIAL_30: Decimal("30")}
 _EXIT_REASON_FOR: dict[str, str] = {R.RESIGN: "resign", R.PHK: "phk", R.CONTRACT_END: "contract_end"}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later; the month's last day when it has no such day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
 
 
 def compute_amounts(facts: PersonFacts, reason: str) -> Amounts:

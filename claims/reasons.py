@@ -1,4 +1,7 @@
-"""Rejection reason codes, each with a plain-language fix the claimant can act on (DOMAIN.md §4)."""
+"""Rejection reason codes, each with a plain-language fix the claimant can act on.
+
+See docs/claims.md#rejection-reasons.
+"""
 
 from __future__ import annotations
 

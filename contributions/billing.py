@@ -26,6 +26,7 @@ from participants.rates.calc import bpu_shares
 from participants.rates.discounts import bpu_discount, bpu_programme_for
 from participants.rates.models import DiscountProgramme, Rate
 from participants.rates.selectors import RateTable, discounts_between
+from portal.dates import add_months, month_start
 
 ALLOWED_MONTHS = (1, 3, 6, 12)
 _HORIZON_MONTHS = 36  # how far ahead we look for free months
@@ -33,19 +34,6 @@ _HORIZON_MONTHS = 36  # how far ahead we look for free months
 
 class BillingError(ValueError):
     """The participant cannot be billed (not BPU, no income, bad month count). The message is for users."""
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(period: dt.date, n: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(period: dt.date) -> dt.date:
-    return add_months(period, 1) - dt.timedelta(days=1)
 
 
 def current_period(today: dt.date | None = None) -> dt.date:
@@ -218,8 +206,9 @@ def bill_preview(*, participant: Participant, months: int, today: dt.date | None
     """The bill a payment for `months` months would carry now. Read-only; raises BillingError.
 
     Each month uses the declaration in force for it and the rate table in force on its first day,
-    rounded per DOMAIN.md §2, less any discount programme the recorded work type qualifies for. Three
-    queries (months taken, rates, discount programmes) when the profile is already loaded.
+    rounded per docs/contributions.md#rounding, less any discount programme the recorded work type
+    qualifies for. Three queries (months taken, rates, discount programmes) when the profile is already
+    loaded.
     """
     profile = _validate(participant, months)
     periods = free_periods(participant.pk, start=current_period(today), count=months)

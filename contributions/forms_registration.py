@@ -14,6 +14,7 @@ from accounts.forms import check_new_passwords, new_password_field, repeat_passw
 from contributions.forms import _WHOLE_RUPIAH, RupiahField
 from contributions.models import WorkType
 from participants.models import Branch, Sex
+from participants.nik import normalize_nik
 
 BIRTH_DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 INCOME_MIN_IDR = 1_000_000  # the form's first line of defence; the service checks the rate table in force
@@ -104,7 +105,7 @@ class BpuRegistrationForm(_NoColonLabels, forms.Form):
     )
 
     def clean_nik(self) -> str:
-        value = re.sub(r"[\s.\-]", "", self.cleaned_data["nik"])
+        value = normalize_nik(self.cleaned_data["nik"])
         if len(value) != 16 or not value.isdigit():
             raise forms.ValidationError(_("NIK harus 16 digit angka."), code="invalid")
         return value

@@ -29,11 +29,6 @@ def receipt_number(payment: Payment, when: dt.datetime) -> str:
     return f"BPU/{local:%Y/%m}/{payment.pk:08d}"
 
 
-def mask_name(name: str) -> str:
-    """`Budi Santoso` → `Bu** Sa*****`: enough to recognise, not enough to identify."""
-    return " ".join(word[:2] + "*" * max(len(word) - 2, 0) for word in name.split())
-
-
 def receipt_create(*, payment: Payment, participant: Participant, rows: list[PaymentMonth]) -> Receipt:
     """Take the snapshot (inside the crediting transaction, under the payment lock)."""
     paid_at = payment.paid_at or timezone.now()

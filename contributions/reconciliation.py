@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from backoffice.roles import branch_scope_q, sees_all_branches
 from contributions.gateway import get_gateway
-from contributions.gateway.protocol import GatewayError, PaymentGateway, StatusResult
+from contributions.gateway.protocol import GatewayError, PaymentGateway, StatusResult, gross_amount_matches
 from contributions.models import (
     Channel,
     DailyReconciliation,
@@ -216,12 +215,8 @@ def compare_with_gateway(*, status: str, amount_idr: int, gateway: StatusResult 
     theirs = _gateway_class(gateway)
     if _OUR_CLASS[status] != theirs:
         return "status"
-    if theirs in (_PAID, _REFUNDED):
-        try:
-            if Decimal(gateway.gross_amount) != Decimal(amount_idr):
-                return "amount"
-        except InvalidOperation:
-            return "amount"
+    if theirs in (_PAID, _REFUNDED) and not gross_amount_matches(gateway.gross_amount, amount_idr):
+        return "amount"
     return None
 
 

@@ -54,6 +54,7 @@ from participants.nik import (
     encrypt_nik,
     nik_index,
     nik_matches_person,
+    normalize_nik,
 )
 from participants.services import participant_create
 
@@ -92,16 +93,11 @@ def age_on(birth_date: dt.date, today: dt.date) -> int:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-def normalize_nik_input(value: str) -> str:
-    """Digits only: python-stdnum's `compact` drops the spaces, dots and dashes people type."""
-    return str(stdnum_nik.compact(value))
-
-
 def check_person(*, nik: str, birth_date: dt.date, sex: str, today: dt.date | None = None) -> None:
     """The NIK is well formed and agrees with the date of birth and sex; the person is old enough.
 
     Raises RegistrationInvalid. The region code is not checked (python-stdnum's table is stale,
-    DOMAIN.md §1): an unknown region is only logged, without the NIK.
+    docs/ids.md#nik): an unknown region is only logged, without the NIK.
     """
     today = today or timezone.localdate()
     try:
@@ -151,7 +147,7 @@ def bpu_registration_start(
     a new code): callers rate-limit it.
     """
     today = today or timezone.localdate()
-    nik = normalize_nik_input(nik)
+    nik = normalize_nik(nik)
     check_person(nik=nik, birth_date=birth_date, sex=sex, today=today)
     if work_type not in WorkType.values:
         raise RegistrationInvalid(_("Pilih jenis pekerjaan dari daftar."))

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from contributions.billing import Bill, bill_preview
 from contributions.models import Payment, Receipt
 from participants.models import Participant, User
-from participants.selectors import participant_get_for_user, participants_of_user
+from participants.selectors import participants_of_user
 
 
 def payments_of_user(
@@ -38,17 +37,6 @@ def receipt_get_for_user(*, user: User, payment_public_id: uuid.UUID | str) -> R
         return payment.receipt
     except Receipt.DoesNotExist:
         raise Http404 from None
-
-
-def payment_bill_preview(*, user: User, participant_public_id: uuid.UUID | str, months: int) -> Bill:
-    """What `payment_create` would bill now, for the "bayar iuran" page. Raises BillingError, Http404."""
-    participant = participant_get_for_user(user=user, public_id=participant_public_id)
-    return bill_preview(participant=participant, months=months)
-
-
-def open_payment_of_user(*, user: User, participant_public_id: uuid.UUID | str) -> Payment | None:
-    participant = participant_get_for_user(user=user, public_id=participant_public_id)
-    return open_payment_of_participant(participant=participant)
 
 
 def open_payment_of_participant(*, participant: Participant) -> Payment | None:

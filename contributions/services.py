@@ -20,14 +20,18 @@ from django.utils.translation import gettext as _
 from contributions.billing import (
     Bill,
     BillingError,
-    add_months,
     bill_preview,
     current_period,
     free_periods,
-    month_end,
 )
 from contributions.gateway import get_gateway
-from contributions.gateway.protocol import ChargeRequest, GatewayError, GatewayUnavailable, PaymentGateway
+from contributions.gateway.protocol import (
+    ChargeRequest,
+    GatewayError,
+    GatewayUnavailable,
+    PaymentGateway,
+    gross_amount_matches,
+)
 from contributions.models import OPEN_STATUSES, FlagKind, Payment, PaymentEvent, PaymentFlag, PaymentMonth
 from contributions.models import PaymentStatus as S
 from contributions.transitions import IllegalTransition, is_allowed, move_locked, payment_transition
@@ -35,6 +39,7 @@ from notifications import events as notification_events
 from participants.ledger.services import contributions_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
+from portal.dates import add_months, month_end
 
 log = structlog.get_logger(__name__)
 
@@ -386,14 +391,8 @@ def payment_sync_with_gateway(
     status = gateway.get_status(payment.order_id)
     outcome = NOOP
     if status is not None:
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            amount_ok = Decimal(status.gross_amount) == Decimal(payment.amount_idr)
-        except InvalidOperation:
-            amount_ok = False
         target = target_status(status.transaction_status, status.fraud_status)
-        if target == S.SETTLEMENT and not amount_ok:
+        if target == S.SETTLEMENT and not gross_amount_matches(status.gross_amount, payment.amount_idr):
             _flag(
                 payment.pk,
                 _("Gateway melaporkan jumlah %(amount)s yang berbeda.")

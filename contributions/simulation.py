@@ -1,8 +1,8 @@
 """Simulasi iuran: what each segment pays, from the effective-dated rate table. Pure functions.
 
-Rounding (DOMAIN.md §2): every component is computed in Decimal and rounded half up to whole rupiah
-on its own (`portal.money.percent_of`), then the rounded components are added. For Jasa Konstruksi
-each marginal tier of each programme is a component.
+Rounding (docs/contributions.md#rounding): every component is computed in Decimal and rounded half up
+to whole rupiah on its own (`portal.money.percent_of`), then the rounded components are added. For Jasa
+Konstruksi each marginal tier of each programme is a component.
 
 PMI: the placement package is the smallest one (6, 12 or 24 months) that covers the contract, up to
 24 months; each contract month beyond 24 costs the per-month extension figure. Optional JHT is a

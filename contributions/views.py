@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from contributions.receipts import mask_name, receipt_from_token, receipt_is_valid
+from contributions.receipts import receipt_from_token, receipt_is_valid
 from contributions.selectors import receipt_get_for_user
 from contributions.webhooks import MAX_BODY_BYTES, handle_midtrans_notification
+from portal.masking import mask_name
 
 log = structlog.get_logger(__name__)
 

@@ -14,14 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import structlog
 from django.db import IntegrityError, transaction
 
 from contributions.gateway import get_gateway
-from contributions.gateway.protocol import GatewayError, GatewayUnavailable, PaymentGateway
+from contributions.gateway.protocol import (
+    GatewayError,
+    GatewayUnavailable,
+    PaymentGateway,
+    gross_amount_matches,
+)
 from contributions.models import FlagKind, GatewayNotification, NotificationOutcome, Payment, PaymentFlag
 from contributions.models import PaymentStatus as S
 from contributions.services import APPLIED, NOOP, REFUSED, payment_apply_status, target_status
@@ -129,11 +133,7 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
             "notification.unknown_order", order_id=order_id[:60], status=payload["transaction_status"]
         )
         return Result(404, "unknown_order")
-    try:
-        amount_ok = Decimal(payload["gross_amount"]) == Decimal(payment.amount_idr)
-    except InvalidOperation:
-        amount_ok = False
-    if not amount_ok:
+    if not gross_amount_matches(payload["gross_amount"], payment.amount_idr):
         if _record(payload, raw, outcome=NotificationOutcome.AMOUNT_MISMATCH, payment=payment, review=True):
             from contributions.services import _flag
 
@@ -160,11 +160,9 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
             target, outcome_override = None, NotificationOutcome.STATUS_MISMATCH
         else:
             checked_target = target_status(checked.transaction_status, checked.fraud_status)
-            try:
-                checked_amount_ok = Decimal(checked.gross_amount) == Decimal(payment.amount_idr)
-            except InvalidOperation:
-                checked_amount_ok = False
-            if checked_target == S.SETTLEMENT and not checked_amount_ok:
+            if checked_target == S.SETTLEMENT and not gross_amount_matches(
+                checked.gross_amount, payment.amount_idr
+            ):
                 target, outcome_override = None, NotificationOutcome.AMOUNT_MISMATCH
             elif checked_target != target:
                 log.info(

@@ -6,14 +6,14 @@ Model (ours; an estimate, not a promise, and the page says so):
   before the 56th birthday. The wage grows by `wage_growth_percent` every January.
 - Return: each year the balance at the start of the year earns `return_percent`, and that year's
   contributions earn half of it (they arrive spread over the year: the mid-year convention, the same
-  idea as the time-weighted crediting rule of DOMAIN.md §3). The year of the 56th birthday counts up to
-  the birthday, pro rata by months.
+  idea as the time-weighted crediting rule, docs/balance.md#development-return). The year of the 56th
+  birthday counts up to the birthday, pro rata by months.
 - Rounding: every yearly figure (contributions, return) is rounded half up to whole rupiah once with
   `portal.money.round_rupiah`, then added; the running balance is whole rupiah.
 
 Defaults (`DEFAULT_WAGE_GROWTH`, `default_return_percent`): wage growth 5 % a year (roughly the recent
 yearly minimum-wage rises, an assumption); return = the newest **published** development rate in the
-rate table (DOMAIN.md §3: 2020 5.63 %), falling back to 5.63 %.
+rate table (docs/balance.md#development-return: 2020 5.63 %), falling back to 5.63 %.
 """
 
 from __future__ import annotations

@@ -77,7 +77,8 @@ def jht_percent(*, category: str, today: dt.date) -> Decimal:
 
 
 def default_return_percent() -> Decimal:
-    """The newest published (not assumed) development rate, else 5.63 % (2020, DOMAIN.md §3)."""
+    """The newest published (not assumed) development rate, else 5.63 % (2020,
+    docs/balance.md#development-return)."""
     rate = (
         DevelopmentRate.objects.filter(assumed=False).order_by("-year").values_list("rate_percent", flat=True)
     )

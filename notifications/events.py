@@ -222,10 +222,10 @@ def due_reminders_fan_out(*, period: dt.date) -> int:
     """
     from django.db.models import Q
 
-    from contributions.billing import month_end
     from notifications.models import NotificationCategory, NotificationPreference
     from notifications.tasks import send_outbox_batch
     from participants.models import Category, MembershipStatus, Participant
+    from portal.dates import month_end
 
     due = period.replace(day=15)
     candidates = (

@@ -38,6 +38,7 @@ from participants.models import (
 )
 from participants.rates.calc import bpu_shares
 from participants.rates.selectors import rate_table_on
+from portal.dates import add_months, month_end
 
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - development data only, listed in the README
 
@@ -114,15 +115,6 @@ STAFF_TOTP_SECRETS = {
     "auditor@demo.portal": "MRSW23ZNMF2WI2LUN5ZC24DVONQXIMJB",
     "admin@demo.portal": "MRSW23ZNMFSG22LOFVYG64TUMFWC2MJB",
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(first: dt.date) -> dt.date:
-    return add_months(first, 1) - dt.timedelta(days=1)
 
 
 def _write_csv(directory: Path, name: str, header: list[str], rows: list[list[object]]) -> Path:

@@ -6,7 +6,7 @@
 - Lookup: `HMAC-SHA256(NIK_BLIND_INDEX_KEY, nik)` hex, indexed, so an exact NIK finds its rows without
   the database ever holding the NIK in clear. The index key cannot rotate without re-indexing.
 - Validation: 16 digits, the date of birth inside (day + 40 for women) must be a real date. The region
-  table is deliberately not checked: libraries' tables are stale (DOMAIN.md §1).
+  table is deliberately not checked: libraries' tables are stale (docs/ids.md#nik).
 """
 
 from __future__ import annotations
@@ -70,7 +70,11 @@ def nik_index(nik: str) -> str:
 
 
 def normalize_nik(value: str) -> str:
-    return "".join(ch for ch in str(value) if not ch.isspace())
+    """The NIK as typed, without the spaces, dots and dashes people put between its groups.
+
+    The one normalisation for every NIK input (forms, login, registration, imports, the blind index);
+    it does not validate (`birth_date_and_sex_from_nik` does)."""
+    return "".join(ch for ch in str(value) if not ch.isspace() and ch not in ".-")
 
 
 def birth_date_and_sex_from_nik(nik: str) -> tuple[dt.date, str]:

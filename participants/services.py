@@ -77,7 +77,7 @@ def participant_correct_personal_data(*, nik_index: str, field: str, value: str 
 
     The caller keeps the history (layanan.DataCorrectionRequest: old and new value, who, when, the
     supporting document). A new date of birth re-runs the NIK consistency check (the DOB inside the NIK
-    must match, DOMAIN.md §1) for every KPJ: raises InvalidNik and changes nothing when it fails.
+    must match, docs/ids.md#nik) for every KPJ: raises InvalidNik and changes nothing when it fails.
     Raises ValueError for a field that cannot be corrected. Returns the ids of the KPJs changed.
     """
     if field not in CORRECTABLE_FIELDS:

@@ -1,8 +1,9 @@
 """Money is whole rupiah.
 
 All amounts are `int` rupiah stored in `BigIntegerField`s named `*_idr`. Percentages are `Decimal`.
-Rounding rule (no official rule was found, see DOMAIN.md §2): compute each component in `Decimal` and
-round **half up** to whole rupiah, once per component; add the rounded components. `float` is never used.
+Rounding rule (no official rule was found, see docs/contributions.md#rounding): compute each component
+in `Decimal` and round **half up** to whole rupiah, once per component; add the rounded components.
+`float` is never used.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 
@@ -85,3 +86,15 @@ def verify_midtrans_signature(payload: dict[str, object], server_key: str) -> bo
         order_id=order_id, status_code=status_code, gross_amount=gross_amount, server_key=server_key
     )
     return hmac.compare_digest(expected.encode(), received.lower().encode())
+
+
+def gross_amount_matches(gross_amount: str, amount_idr: int) -> bool:
+    """Whether a gateway's `gross_amount` ("110400.00") is exactly our amount in whole rupiah.
+
+    The one amount check for notifications, status re-checks, the sync task and reconciliation: the
+    amount that counts is ours, from the database; a malformed gateway value never matches.
+    """
+    try:
+        return Decimal(gross_amount) == Decimal(amount_idr)
+    except (InvalidOperation, TypeError, ValueError):
+        return False

@@ -1,4 +1,5 @@
-"""PMI and Jasa Konstruksi figures (DOMAIN.md §2) as effective-dated rate rows, for the simulator.
+"""PMI and Jasa Konstruksi figures as effective-dated rate rows, for the simulator
+(docs/contributions.md#pmi, docs/contributions.md#jasa-konstruksi).
 
 Naming follows participants/migrations/0002_rates_and_development.py. Jasa Konstruksi tiers are
 marginal: `jkk_tier_<n>_upto` is the tier's upper bound in rupiah for both programmes (the last tier has none);

@@ -26,12 +26,3 @@ def card_code_from_token(token: str) -> str | None:
         return _signer().unsign(token)
     except signing.BadSignature:
         return None
-
-
-def mask_name(full_name: str) -> str:
-    """`Budiman Santoso` → `Bu***** Sa*****`: two letters of each word, the rest starred."""
-    words = []
-    for word in full_name.split():
-        keep = 1 if len(word) <= 2 else 2
-        words.append(word[:keep] + "*" * (len(word) - keep))
-    return " ".join(words)

@@ -1,6 +1,7 @@
 """Yearly JHT development return (hasil pengembangan), credited set-based and idempotently.
 
-Crediting rule (ours; DOMAIN.md §3 gives no official formula): at the end of year Y, every KPJ receives
+Crediting rule (ours; no official formula exists, docs/balance.md#development-return): at the end of
+year Y, every KPJ receives
     round_half_up(rate_Y / 100 * sum(amount * days_held) / days_in_Y)
 where an entry dated on or before 1 January counts for the whole year, an entry dated d in Y counts
 for (31 December - d + 1) days, and entries after 31 December do not count. Earlier years' development

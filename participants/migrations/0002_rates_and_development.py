@@ -1,6 +1,7 @@
-"""Load the programme's rates (DOMAIN.md §2) and the published JHT development returns (§3).
+"""Load the programme's rates (docs/contributions.md) and the published JHT development returns
+(docs/balance.md#development-return).
 
-Sources and confidence are in ../shared/research/mission.md. Values marked "to verify" were not in the
+Sources and confidence are in those pages. Values marked "to verify" were not in the
 research and come from BPJS Ketenagakerjaan's yearly JP wage-cap announcements as remembered; staff can
 correct them in the admin (rates are data, not code).
 """

@@ -14,17 +14,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from portal.dates import add_months, month_start
+
 WINDOW_MONTHS = 24
 DUE_DAY = 15
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + (month.month - 1) + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -20,16 +20,17 @@ from participants.ledger.models import JhtBalance
 from participants.models import Category, Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.overview.alerts import (
     WageDrop,
-    add_months,
     missing_months,
     months_between,
     wage_drops,
     window_start,
 )
+from portal.dates import add_months
 
 LAST_CONTRIBUTIONS = 6
 
-# Why the status is what it is, and what the participant can do about it (DOMAIN.md §1, §4).
+# Why the status is what it is, and what the participant can do about it
+# (docs/contributions.md#due-dates-and-late-payment, docs/claims.md#reasons-and-timing).
 STATUS_HELP: dict[str, Any] = {
     StatusReason.REGISTERED: _(
         "Anda terdaftar dan iuran Anda tercatat. Tidak ada yang perlu dilakukan; periksa riwayat iuran "

@@ -1,4 +1,4 @@
-"""Contribution shares from the rate table. Pure functions; rounding per DOMAIN.md §2.
+"""Contribution shares from the rate table. Pure functions; rounding per docs/contributions.md#rounding.
 
 Each component is computed in Decimal and rounded half up to whole rupiah on its own
 (`portal.money.percent_of`), then the rounded components are added. The SQL used by the bulk import

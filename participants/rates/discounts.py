@@ -1,6 +1,6 @@
 """Discount programmes applied to contribution shares. Pure functions over `DiscountProgramme` rows.
 
-Rounding (DOMAIN.md §2, one rounding per component):
+Rounding (docs/contributions.md#rounding, one rounding per component):
 - BPU: the programme cuts the iuran amounts (Kemnaker: "Rp16.800 menjadi Rp8.400"), so each discounted
   component is charged `percent_of(amount, 100 - percent)` and the discount is the difference;
 - PU: the regulation lowers the JKK *rate* (PP 7/2025 Pasal 4: 0,89 % becomes 0,445 %), so JKK is

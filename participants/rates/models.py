@@ -1,4 +1,4 @@
-"""Effective-dated rates: every rupiah figure, percentage, cap and threshold is data (DOMAIN.md)."""
+"""Effective-dated rates: every rupiah figure, percentage, cap and threshold is data (docs/README.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Requesting and rendering the Rincian Saldo JHT (RSJHT, DOMAIN.md §3).
+"""Requesting and rendering the Rincian Saldo JHT (RSJHT, docs/balance.md#statement-rincian-saldo-jht).
 
 A request only writes a `Statement` row and enqueues `participants.tasks.render_statement` after commit.
 The task builds the snapshot (it sums the ledger, which a request must never do), renders the PDF once

@@ -15,12 +15,13 @@ from django_htmx.http import HTMX_STOP_POLLING
 
 from participants.card.selectors import card_get_by_token
 from participants.card.services import card_issue, card_pdf_request, qr_svg
-from participants.card.tokens import card_token, mask_name
+from participants.card.tokens import card_token
 from participants.models import Participant
 from participants.statements.models import DocumentStatus
 from participants.views.access import owned_participant
 from participants.views.statements import private_pdf
 from portal.htmx import is_htmx_fragment_request, render_page_or_partial
+from portal.masking import mask_name
 
 
 def _verification_url(request: HttpRequest, verification_code: str) -> str:

@@ -14,12 +14,12 @@ from claims.eligibility import (
     EmploymentFacts,
     Outcome,
     PersonFacts,
-    add_months,
     evaluate,
     evaluate_all,
     tax_on,
 )
 from claims.models import ClaimReason
+from portal.dates import add_months
 
 R = ClaimReason
 END = dt.date(2026, 1, 15)

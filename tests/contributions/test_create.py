@@ -13,7 +13,7 @@ from contributions.gateway.fake import FakeGateway
 from contributions.gateway.protocol import GatewayUnavailable
 from contributions.models import FakeCharge, Payment, PaymentMonth
 from contributions.models import PaymentStatus as S
-from contributions.selectors import payment_bill_preview, payment_get_for_user, payments_of_user
+from contributions.selectors import payment_get_for_user, payments_of_user
 from contributions.services import (
     OpenPaymentExists,
     PaymentError,
@@ -162,8 +162,6 @@ def test_idor_other_participant(participant: Any, payment: Any, other_participan
         payment_get_for_user(user=other_participant, public_id=payment.public_id)
     with pytest.raises(Http404):
         payment_cancel(user=other_participant, public_id=payment.public_id)
-    with pytest.raises(Http404):
-        payment_bill_preview(user=other_participant, participant_public_id=participant.public_id, months=1)
     with pytest.raises(Http404):
         payment_get_for_user(user=other_participant, public_id="not-a-uuid")
     assert list(payments_of_user(user=other_participant)) == []

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from contributions.gateway.protocol import midtrans_signature, verify_midtrans_signature
+from contributions.gateway.protocol import gross_amount_matches, midtrans_signature, verify_midtrans_signature
 
 DOC_SERVER_KEY = "askvnoibnosifnboseofinbofinfgbiufglnbfg"
 DOC_SIGNATURE = (
@@ -63,3 +63,20 @@ def test_wrong_key_and_non_string_fields_fail() -> None:
     payload = json.loads(DOC_BODY)
     payload["gross_amount"] = 100000.0
     assert verify_midtrans_signature(payload, DOC_SERVER_KEY) is False
+
+
+@pytest.mark.parametrize(
+    ("gross_amount", "matches"),
+    [
+        ("110400.00", True),  # Midtrans's format
+        ("110400", True),
+        ("110400.01", False),
+        ("110399.00", False),
+        ("", False),
+        ("abc", False),
+        ("NaN", False),
+        ("sNaN", False),  # comparing a signalling NaN raises; it must read as a mismatch
+    ],
+)
+def test_gross_amount_matches_only_our_exact_amount(gross_amount: str, matches: bool) -> None:
+    assert gross_amount_matches(gross_amount, 110_400) is matches

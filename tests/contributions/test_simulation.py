@@ -190,3 +190,10 @@ def test_bad_input_gives_clear_indonesian_error(
     body = response.content.decode()
     assert message in body
     assert "sim-total" not in body
+
+
+def test_error_summary_in_the_fragment_links_to_the_field(htmx_client: Client) -> None:
+    response = htmx_client.get("/simulasi/", {"segmen": "bpu", "bpu-income_idr": "999999", "bpu-months": "1"})
+    body = response.content.decode()
+    assert '<div class="form-error" role="alert" id="bpu-form-errors">' in body
+    assert '<a href="#id_bpu-income_idr">' in body

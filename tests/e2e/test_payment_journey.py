@@ -10,11 +10,12 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from contributions.billing import add_months, current_period, month_end
+from contributions.billing import current_period
 from contributions.models import Payment
 from contributions.models import PaymentStatus as S
 from contributions.tasks import render_receipt
 from participants.models import Rate
+from portal.dates import add_months, month_end
 from portal.templatetags.portal import tanggal
 from tests.contributions.factories import bpu_participant
 from tests.factories import TEST_PASSWORD, UserFactory

@@ -14,6 +14,7 @@ from participants.nik import (
     encrypt_nik,
     nik_index,
     nik_matches_person,
+    normalize_nik,
 )
 from tests.factories import ParticipantFactory, make_nik
 
@@ -104,3 +105,11 @@ def test_participant_stores_only_ciphertext_and_index() -> None:
     assert not any("3171011705900001" in str(value) for value in row)
     p.refresh_from_db()
     assert p.nik == "3171011705900001"
+
+
+@pytest.mark.parametrize(
+    "typed", ["3171234501900001", " 3171 2345 0190 0001 ", "3171.2345.0190.0001", "31-71-23-450190-0001"]
+)
+def test_normalize_nik_drops_the_separators_people_type(typed: str) -> None:
+    assert normalize_nik(typed) == "3171234501900001"
+    assert nik_index(typed) == nik_index("3171234501900001")

@@ -165,9 +165,9 @@ def test_a_long_employer_name_without_spaces_wraps_inside_its_column() -> None:
 
 
 def test_statement_keeps_every_required_part() -> None:
-    """DOMAIN.md §3: opening balance, a row per month with posting date, month, reported wage and shares
-    (JP for information), months without contribution marked, development, closing balance, the
-    document number to quote in a complaint."""
+    """docs/balance.md#statement-rincian-saldo-jht: opening balance, a row per month with posting date,
+    month, reported wage and shares (JP for information), months without contribution marked,
+    development, closing balance, the document number to quote in a complaint."""
     rows: list[dict[str, Any]] = [_row(m, 7_250_000, 145_000) for m in range(1, 4)]
     rows.append({"month": "2025-04-01", "missing": True})
     rows += [_row(m, 6_900_000, 138_000) for m in range(5, 13)]

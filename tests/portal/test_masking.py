@@ -5,7 +5,7 @@ import pytest
 import structlog
 
 from portal.logging import MaskingFormatter
-from portal.masking import mask_nik, mask_personal_numbers
+from portal.masking import mask_name, mask_nik, mask_personal_numbers
 
 
 def test_mask_nik_keeps_region_and_serial() -> None:
@@ -52,3 +52,16 @@ def test_every_log_line_is_masked(renderer: Any) -> None:
     line = _formatter(renderer).format(record)
     assert "3171234501900001" not in line
     assert "3171********0001" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("Budi Santoso", "Bu** Sa*****"),
+        ("Siti  Nur Al", "Si** Nu* A*"),  # a two-letter word keeps one letter; runs of spaces collapse
+        ("I Made Oka", "I Ma** Ok*"),
+        ("", ""),
+    ],
+)
+def test_mask_name_for_public_pages(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
