@@ -25,6 +25,7 @@ urlpatterns = [
     path("layanan/", include("layanan.urls")),
     path("layanan/antrian/", include("branches.urls")),
     path("simulasi/", simulate, name="simulate"),
+    path("", include("contributions.tarif_urls")),
     path("daftar/", include("contributions.registration_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through allauth (password + TOTP), never through the admin's own password form.
