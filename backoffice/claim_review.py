@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_read_only
 from backoffice.forms import (
     REVISION_CHOICES,
     ConfirmForm,
@@ -30,7 +31,6 @@ from backoffice.forms import (
     ScheduleInterviewForm,
 )
 from backoffice.models import AccessKind
-from backoffice.roles import is_read_only
 from backoffice.services import access_log_out_of_scope, access_log_record
 from claims import services
 from claims.eligibility import evaluate

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_read_only
 from backoffice.forms import CorrectionForm, PersonalDataForm, RevealNikForm, StatusChangeForm
 from backoffice.models import AccessKind, CorrectionRequest
-from backoffice.roles import is_read_only
 from backoffice.services import (
     BackofficeError,
     access_log_out_of_scope,

@@ -13,8 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import StaffRole, branch_scope_q, has_role, is_read_only
 from backoffice.models import AccessKind, AccessLog, CorrectionRequest, CorrectionStatus
-from backoffice.roles import StaffRole, branch_scope_q, has_role, is_read_only
 from participants.ledger.models import EntryKind
 from participants.ledger.services import InsufficientBalance, ledger_post
 from participants.models import MembershipStatus, Participant, StatusReason, User

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import branch_scope_q, is_read_only
+from accounts.roles import branch_scope_q, is_read_only
 from layanan.errors import refuse
 from layanan.models import ComplaintOutcome, RequestHistory, StaffDecision
 from participants.models import User

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backoffice.roles import StaffRole, has_role
+from accounts.roles import StaffRole, has_role
 from backoffice.scoped_admin import StaffScopedHistoryAdmin
 from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
 
