@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from accounts.models import PendingActivation
 from accounts.ratelimit import ratelimit_hit
-from notifications.phones import normalize_msisdn
 from notifications.services import notify
 from participants.models import Participant, User
 from participants.selectors import participant_find_for_activation
+from portal.phones import normalize_msisdn
 
 
 class ActivationError(Exception):

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from branches.models import Booking
-from notifications.phones import normalize_msisdn
 from notifications.services import notify
 from participants.models import Participant
+from portal.phones import normalize_msisdn
 
 
 def _participant_for_sms(booking: Booking) -> Participant | None:

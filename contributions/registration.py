@@ -44,7 +44,6 @@ from contributions.billing import current_period
 from contributions.declarations import DeclarationError, bpu_declaration_record, check_income
 from contributions.kpj import kpj_allocate
 from contributions.models import DeclarationSource, PendingBpuRegistration, WorkType
-from notifications.phones import normalize_msisdn
 from notifications.services import notify
 from participants.models import Branch, Category, MembershipStatus, Participant, Sex, StatusReason, User
 from participants.nik import (
@@ -56,6 +55,7 @@ from participants.nik import (
     nik_matches_person,
 )
 from participants.services import participant_create
+from portal.phones import normalize_msisdn
 
 log = structlog.get_logger(__name__)
 
