@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.services import access_log_out_of_scope
-from branches.admin_scope import BranchScopedAdmin
+from backoffice.admin.branch_scope import BranchScopedAdmin
 from layanan.corrections import correction_step
 from layanan.errors import ServiceRequestError
 from layanan.merge import merge_step
