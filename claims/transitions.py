@@ -22,9 +22,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from claims import notices
 from claims.models import Claim, ClaimHistory
 from claims.models import ClaimStatus as S
-from notifications import events as notification_events
 from participants.models import User
 
 
@@ -120,7 +120,7 @@ def _schedule_side_effects(claim: Claim, to_status: str) -> None:
         letter = claim_letter_create(claim=claim)
         if letter is not None:
             tasks.render_claim_letter.delay_on_commit(letter.pk)
-    notification_events.claim_transition(claim=claim, to_status=to_status)
+    notices.claim_status(claim=claim, to_status=to_status)
 
 
 def claim_transition(

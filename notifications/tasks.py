@@ -42,16 +42,6 @@ def send_outbox_batch(outbox_ids: list[int]) -> int:
 
 
 @idempotent_task()
-def send_due_reminders_for(period: str) -> int:
-    """Queue the BPU due-date reminders of `period` (ISO date of the month's 1st) in chunks."""
-    import datetime as dt
-
-    from notifications.events import due_reminders_fan_out
-
-    return due_reminders_fan_out(period=dt.date.fromisoformat(period))
-
-
-@idempotent_task()
 def send_stale_outbox(minutes: int = 15) -> int:
     """Safety net: re-enqueue messages still queued `minutes` after their last change (a worker lost
     between commit and enqueue, a purged queue). Retrying rows are touched at every attempt and the
