@@ -2,8 +2,9 @@
 outbox rows, one per channel, in the publisher's transaction.
 
 The notice says what happened and for whom; this app decides the channels (category and the
-account's choices, `resolve_routes`), renders the texts and delivers. It reads no model of the app that
-published the notice.
+account's choices, `resolve_routes`), renders the texts and delivers. Of the publishers it knows only
+the recipients (participants' User and Participant): never the payments, claims, bookings or requests
+the notices are about (a contract in pyproject.toml).
 """
 
 from __future__ import annotations
