@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.codes import code_max_attempts, code_max_sends, code_resend_available_at
-from notifications.phones import normalize_msisdn
 from portal.masking import mask_personal_numbers
+from portal.phones import normalize_msisdn
 
 
 class PendingCode(Protocol):

@@ -7,7 +7,7 @@ limit (`ACTIVATION_CODE_MAX_ATTEMPTS`), the cool-down and the number of codes pe
 (`ACTIVATION_RESEND_COOLDOWN`, `ACTIVATION_MAX_SENDS`) and the hourly SMS limit per phone
 (`ACTIVATION_RATE_PER_PHONE`, one counter shared by every flow) are the ones `accounts.services` uses
 for account activation. Callers keep their own pending row (id, code hash, attempts, channel, sends,
-last_sent_at, expiry, used/voided) and send the code through `notifications.services.notify`.
+last_sent_at, expiry, used/voided) and send the code as a notice of their own (portal.notices).
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 """Writes for online accounts: activation by a code sent by email or SMS, account creation, ending
-sessions. Codes leave through the notification outbox (notifications.services.notify), never inside
-the request."""
+sessions. Codes leave through the notification outbox (accounts.notices), never inside the request."""
 
 from __future__ import annotations
 
@@ -19,12 +18,12 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import notices
 from accounts.models import PendingActivation
 from accounts.ratelimit import ratelimit_hit
-from notifications.phones import normalize_msisdn
-from notifications.services import notify
 from participants.models import Participant, User
 from participants.selectors import participant_find_for_activation
+from portal.phones import normalize_msisdn
 
 
 class ActivationError(Exception):
@@ -50,33 +49,6 @@ def _phone_allows_sms(phone: str) -> bool:
     counter per phone for every flow that sends codes (activation, BPU registration)."""
     return bool(phone) and ratelimit_hit(
         key=f"activate:phone:{phone}", limit=settings.ACTIVATION_RATE_PER_PHONE, window_seconds=_HOUR
-    )
-
-
-def _queue_code(*, activation: PendingActivation, code: str, language: str) -> None:
-    """Queue the code (or, when the email is taken, the notice) through the outbox; sent after commit."""
-    minutes = settings.ACTIVATION_CODE_TTL // 60
-    key = f"activation:{activation.id}:{activation.sends}"
-    sms = activation.channel == "sms"
-    if activation.email_taken:
-        # The flow must look the same to the visitor: the chosen channel gets a message too.
-        notify(
-            event="activation_email_taken",
-            event_key=key,
-            context={"minutes": minutes},
-            email=activation.email,
-            phone=activation.phone if sms else None,
-            language=language,
-        )
-        return
-    notify(
-        event="activation_code",
-        event_key=key,
-        context={"code": code, "minutes": minutes, "name": activation.participant.full_name},
-        email=None if sms else activation.email,
-        phone=activation.phone if sms else None,
-        language=language,
-        sensitive=True,
     )
 
 
@@ -133,7 +105,7 @@ def activation_start(
     )
     code = _new_code(activation)
     activation.save(force_insert=True)
-    _queue_code(activation=activation, code=code, language=language)
+    notices.activation_code(activation=activation, code=code, language=language)
     return activation
 
 
@@ -175,7 +147,7 @@ def activation_resend(
         activation.expires_at = now + dt.timedelta(seconds=settings.ACTIVATION_CODE_TTL)
         code = _new_code(activation)
         activation.save(update_fields=["channel", "sends", "last_sent_at", "expires_at", "code_hash"])
-        _queue_code(activation=activation, code=code, language=language)
+        notices.activation_code(activation=activation, code=code, language=language)
     return activation
 
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_read_only
 from backoffice.forms import (
     REVISION_CHOICES,
     ConfirmForm,
@@ -30,8 +31,7 @@ from backoffice.forms import (
     ScheduleInterviewForm,
 )
 from backoffice.models import AccessKind
-from backoffice.roles import is_read_only
-from backoffice.services import access_log_out_of_scope, access_log_record
+from backoffice.services import access_log_record, admin_object_in_scope
 from claims import services
 from claims.eligibility import evaluate
 from claims.models import Claim, ClaimDocument, ClaimStatus
@@ -148,28 +148,12 @@ def may_act(request: HttpRequest, action: ClaimAction) -> bool:
     return request.user.has_perm(action.permission) and not is_read_only(request.user)
 
 
-def claim_in_scope(model_admin: Any, request: HttpRequest, claim_pk: Any) -> Claim:
-    """The claim if the staff member may see it; Http404 (and an out-of-scope log row) otherwise."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    try:
-        pk = int(claim_pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    claim = model_admin.get_queryset(request).filter(pk=pk).first()
-    if claim is None:
-        if Claim.objects.filter(pk=pk).exists():
-            access_log_out_of_scope(actor=request.user, what="claim", object_id=pk)  # type: ignore[arg-type]
-        raise Http404
-    return claim
-
-
 def _change_url(claim: Claim) -> str:
     return reverse("admin:claims_claim_change", args=[claim.pk])
 
 
 def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:
-    claim = claim_in_scope(model_admin, request, object_id)
+    claim: Claim = admin_object_in_scope(model_admin, request, object_id, what="claim")
     participant = claim.participant
     accounts = list(
         Participant.objects.filter(nik_index=claim.nik_index)
@@ -231,7 +215,7 @@ def _document_in_scope(
 ) -> ClaimDocument:
     """The claim's document if the staff member may see the claim (404 and an out-of-scope log row
     otherwise). Every call writes an access-log row: `what` says which view of it was opened."""
-    claim = claim_in_scope(model_admin, request, claim_pk)
+    claim: Claim = admin_object_in_scope(model_admin, request, claim_pk, what="claim")
     doc = claim.documents.filter(public_id=document_id).first()
     if doc is None:
         raise Http404
@@ -288,7 +272,7 @@ def document_page(
 
 def action(model_admin: Any, request: HttpRequest, claim_pk: int, slug: str) -> HttpResponse:
     """Confirmation page (GET) and execution (POST) of one claim action."""
-    claim = claim_in_scope(model_admin, request, claim_pk)
+    claim: Claim = admin_object_in_scope(model_admin, request, claim_pk, what="claim")
     found = ACTIONS.get(slug)
     if found is None:
         raise Http404

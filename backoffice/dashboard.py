@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.http import HttpRequest
 from django.utils import timezone
 
-from backoffice.roles import branch_scope_q, staff_roles
+from accounts.roles import branch_scope_q, staff_roles
 from claims.models import OPEN_STATUSES, Claim, ClaimPayout, ClaimStatus, PayoutOutcome
 from contributions.models import Channel, Payment, PaymentStatus
 from participants.models import User

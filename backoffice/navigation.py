@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from backoffice.roles import StaffRole, has_role
+from accounts.roles import StaffRole, has_role
 
 
 def can_view_claims(request: HttpRequest) -> bool:

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_read_only
 from backoffice.forms import CorrectionForm, PersonalDataForm, RevealNikForm, StatusChangeForm
 from backoffice.models import AccessKind, CorrectionRequest
-from backoffice.roles import is_read_only
 from backoffice.services import (
     BackofficeError,
-    access_log_out_of_scope,
     access_log_record,
+    admin_object_in_scope,
     correction_request_create,
     participant_change_status,
     participant_correct_personal_data,
@@ -91,21 +91,6 @@ ACTIONS: dict[str, ParticipantAction] = {
 }
 
 
-def participant_in_scope(model_admin: Any, request: HttpRequest, pk: Any) -> Participant:
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    found = model_admin.get_queryset(request).filter(pk=pk).first()
-    if found is None:
-        if Participant.objects.filter(pk=pk).exists():
-            access_log_out_of_scope(actor=request.user, what="participant", object_id=pk)  # type: ignore[arg-type]
-        raise Http404
-    return found
-
-
 def _page(request: HttpRequest, queryset: Any, param: str) -> Any:
     # Paginator without count: pages are fetched with LIMIT/OFFSET on the (participant, ...) indexes.
     raw = request.GET.get(param, "1")
@@ -125,7 +110,7 @@ def _may(request: HttpRequest, permission: str) -> bool:
 
 
 def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:
-    participant = participant_in_scope(model_admin, request, object_id)
+    participant: Participant = admin_object_in_scope(model_admin, request, object_id, what="participant")
     access_log_record(
         actor=request.user,  # type: ignore[arg-type]
         kind=AccessKind.BALANCE,
@@ -165,7 +150,7 @@ def _back(participant: Participant) -> str:
 
 
 def action(model_admin: Any, request: HttpRequest, participant_pk: int, slug: str) -> HttpResponse:
-    participant = participant_in_scope(model_admin, request, participant_pk)
+    participant: Participant = admin_object_in_scope(model_admin, request, participant_pk, what="participant")
     if slug == "tampilkan-nik":
         return _reveal_nik(model_admin, request, participant)
     found = ACTIONS.get(slug)

@@ -1,7 +1,7 @@
 """A ModelAdmin base for staff pages scoped by role and branch (payments, rate tables).
 
 - Everyone with a staff role may look (`view_roles`); nobody adds, changes or deletes unless a subclass
-  says so (`has_*_permission`). Roles come from `backoffice.roles`, never from per-user permissions.
+  says so (`has_*_permission`). Roles come from `accounts.roles`, never from per-user permissions.
 - `scope_field` (path to the Branch foreign key) limits every queryset with `branch_scope_q`; an object
   outside the scope answers 404 on its change and history pages (not Django's redirect to the index,
   which would confirm it exists).
@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
-from backoffice.roles import StaffRole, branch_scope_q, staff_roles
+from accounts.roles import StaffRole, branch_scope_q, staff_roles
 
 
 class StaffScopedAdmin(ModelAdmin):

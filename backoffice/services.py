@@ -8,13 +8,15 @@ import uuid
 from typing import Any
 
 import structlog
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import StaffRole, branch_scope_q, has_role, is_read_only
 from backoffice.models import AccessKind, AccessLog, CorrectionRequest, CorrectionStatus
-from backoffice.roles import StaffRole, branch_scope_q, has_role, is_read_only
 from participants.ledger.models import EntryKind
 from participants.ledger.services import InsufficientBalance, ledger_post
 from participants.models import MembershipStatus, Participant, StatusReason, User
@@ -55,15 +57,44 @@ def access_log_out_of_scope(*, actor: User, what: str, object_id: Any) -> None:
         )
 
 
-def participant_in_scope(*, actor: User, participant_id: int) -> Participant:
-    """The participant if the staff member's branch scope includes it; Http404 (logged) otherwise."""
-    participant = (
-        Participant.objects.filter(branch_scope_q(actor, "branch")).filter(pk=participant_id).first()
-    )
-    if participant is None:
-        access_log_out_of_scope(actor=actor, what="participant", object_id=participant_id)
+def object_in_scope[M: Model](*, actor: User, scoped: QuerySet[M], object_id: Any, what: str) -> M:
+    """The back office's one scope check: the object `object_id` from `scoped`, a queryset already
+    limited to what `actor` may see (`branch_scope_q`, or a ModelAdmin's `get_queryset`).
+
+    Http404 when it is not in the scope, also for an id that cannot be one (text for a number). When
+    the object exists outside the scope, the attempt is logged and written to the access log; an id
+    that exists nowhere reached nothing and is not."""
+    try:
+        found = scoped.filter(pk=object_id).first()
+    except (ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if found is None:
+        if scoped.model._default_manager.filter(pk=object_id).exists():
+            access_log_out_of_scope(actor=actor, what=what, object_id=object_id)
         raise Http404
-    return participant
+    return found
+
+
+def admin_object_in_scope(model_admin: Any, request: HttpRequest, object_id: Any, *, what: str) -> Any:
+    """`object_in_scope` for a back-office page of a ModelAdmin: 403 without the page's view permission,
+    then the ModelAdmin's (scoped) queryset."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    return object_in_scope(
+        actor=request.user,  # type: ignore[arg-type]
+        scoped=model_admin.get_queryset(request),
+        object_id=object_id,
+        what=what,
+    )
+
+
+def _participant_in_scope(*, actor: User, participant_id: int) -> Participant:
+    return object_in_scope(
+        actor=actor,
+        scoped=Participant.objects.filter(branch_scope_q(actor, "branch")),
+        object_id=participant_id,
+        what="participant",
+    )
 
 
 def participant_reveal_nik(*, actor: User, participant_id: int, reason: str) -> str:
@@ -71,7 +102,7 @@ def participant_reveal_nik(*, actor: User, participant_id: int, reason: str) -> 
     without a reason, Http404 out of scope."""
     if not reason.strip():
         raise BackofficeError("reason_required", _("Tuliskan alasan melihat NIK."))
-    participant = participant_in_scope(actor=actor, participant_id=participant_id)
+    participant = _participant_in_scope(actor=actor, participant_id=participant_id)
     access_log_record(actor=actor, kind=AccessKind.NIK, participant_id=participant.pk, detail=reason.strip())
     return participant.nik
 
@@ -98,7 +129,7 @@ def participant_correct_personal_data(
     unknown = set(changes) - set(PERSONAL_FIELDS)
     if unknown or not changes:
         raise BackofficeError("invalid_field", _("Data yang dapat diperbaiki: nama, alamat, HP, email."))
-    participant_in_scope(actor=actor, participant_id=participant_id)
+    _participant_in_scope(actor=actor, participant_id=participant_id)
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant_id)
         for name, value in changes.items():
@@ -118,7 +149,7 @@ def participant_change_status(
         raise BackofficeError("invalid_status", _("Status atau alasan status tidak dikenal."))
     if not reason.strip():
         raise BackofficeError("reason_required", _("Tuliskan alasan perubahan status."))
-    participant_in_scope(actor=actor, participant_id=participant_id)
+    _participant_in_scope(actor=actor, participant_id=participant_id)
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant_id)
         if participant.status == status and participant.status_reason == status_reason:
@@ -145,7 +176,7 @@ def correction_request_create(
         raise BackofficeError("invalid_amount", _("Jumlah koreksi tidak boleh nol."))
     if not reason.strip():
         raise BackofficeError("reason_required", _("Tuliskan alasan koreksi."))
-    participant = participant_in_scope(actor=actor, participant_id=participant_id)
+    participant = _participant_in_scope(actor=actor, participant_id=participant_id)
     return CorrectionRequest.objects.create(
         participant=participant, amount_idr=amount_idr, reason=reason.strip(), requested_by=actor
     )

@@ -34,7 +34,7 @@ def main() -> None:
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from backoffice.roles import StaffRole
+    from accounts.roles import StaffRole
     from participants.models import Participant, User
     from participants.nik import decrypt_nik
 

@@ -5,7 +5,7 @@ time.
 
 Setup: `PEOPLE` active BPU participants with an unpaid current month (80 % with an email address, the
 rest reached by SMS through the fake sender). Run: (1) the fan-out itself
-(`notifications.events.due_reminders_fan_out`, what the beat task runs on the 12th: chunks of 500, one
+(`contributions.notices.due_reminders_fan_out`, what the beat task runs on the 12th: chunks of 500, one
 bulk INSERT of outbox rows and one `send_outbox_batch` task per chunk); (2) a real Celery worker on the
 `notifications` queue, prefork with 2 processes (2 cores), renders nothing (messages are rendered at
 queue time) and sends each message through Django's email backend (`memorymail://`, which builds the
@@ -51,7 +51,7 @@ def main() -> int:
 
     from bench._people import make_participants
     from contributions.billing import current_period
-    from notifications.events import due_reminders_fan_out
+    from contributions.notices import due_reminders_fan_out
     from notifications.models import Outbox, OutboxStatus
     from portal.celery import app
 

@@ -106,7 +106,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from backoffice.roles import StaffRole
+    from accounts.roles import StaffRole
     from contributions.models import Payment
     from contributions.reconciliation import reconciliation_run, reconciliation_totals, settlements_export_csv
     from participants.models import Branch

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.ratelimit import ratelimit_hit
-from backoffice.roles import branch_scope_q, is_read_only
+from accounts.roles import branch_scope_q, is_read_only
 from branches.availability import booking_days, day_window, public_holidays, slot_starts
 from branches.models import Booking, BookingStatus, BranchService, TimeSlot
 from branches.selectors import booking_get_for_user, branch_calendar

@@ -38,7 +38,7 @@ def send_booking_reminder(booking_id: int) -> bool:
     one message per channel. The outbox task sends it after commit (retries included). False when
     nothing was queued."""
     from branches.models import Booking, BookingStatus
-    from branches.notify import notify_booking_reminder
+    from branches.notices import booking_reminder
 
     with transaction.atomic():
         booking = (
@@ -50,5 +50,5 @@ def send_booking_reminder(booking_id: int) -> bool:
         if booking is None:
             return False
         Booking.objects.filter(pk=booking.pk).update(reminder_sent_at=timezone.now())
-        notify_booking_reminder(booking)
+        booking_reminder(booking)
     return True

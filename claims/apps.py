@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = _("Klaim JHT")
+
+    def ready(self) -> None:
+        # The state machine schedules these without importing the tasks, which import it (claims/effects.py).
+        from claims import effects, tasks
+
+        effects.register(
+            effects.ClaimJobs(
+                verify=tasks.verify_claim, pay=tasks.pay_claim, render_letter=tasks.render_claim_letter
+            )
+        )

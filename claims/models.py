@@ -86,7 +86,7 @@ class Claim(models.Model):
         related_name="claims",
     )
     # The branch that handles the claim: the filing KPJ's branch, copied when the claim is created so
-    # the back-office queue filters and counts on one indexed column (backoffice.roles.branch_scope_q).
+    # the back-office queue filters and counts on one indexed column (accounts.roles.branch_scope_q).
     branch = models.ForeignKey(
         "participants.Branch",
         verbose_name=_("kantor cabang"),

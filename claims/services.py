@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import StaffRole, has_role, is_read_only
+from accounts.roles import StaffRole, has_role, is_read_only
 from claims.eligibility import evaluate, tax_snapshot
 from claims.models import (
     OPEN_STATUSES,

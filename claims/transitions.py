@@ -22,9 +22,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from claims import effects, notices
 from claims.models import Claim, ClaimHistory
 from claims.models import ClaimStatus as S
-from notifications import events as notification_events
 from participants.models import User
 
 
@@ -108,19 +108,18 @@ def _guard(claim: Claim, to_status: str) -> None:
 
 
 def _schedule_side_effects(claim: Claim, to_status: str) -> None:
-    from claims import tasks
-
+    jobs = effects.jobs()
     if to_status in (S.SUBMITTED, S.RESUBMITTED):
-        tasks.verify_claim.delay_on_commit(claim.pk)
+        jobs.verify.delay_on_commit(claim.pk)
     elif to_status == S.PAYING:
-        tasks.pay_claim.delay_on_commit(claim.pk)
+        jobs.pay.delay_on_commit(claim.pk)
     elif to_status in (S.PAID, S.REJECTED):
         from claims.letters import claim_letter_create
 
         letter = claim_letter_create(claim=claim)
         if letter is not None:
-            tasks.render_claim_letter.delay_on_commit(letter.pk)
-    notification_events.claim_transition(claim=claim, to_status=to_status)
+            jobs.render_letter.delay_on_commit(letter.pk)
+    notices.claim_status(claim=claim, to_status=to_status)
 
 
 def claim_transition(

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import StaffRole, branch_scope_q, has_role
+from accounts.roles import StaffRole, branch_scope_q, has_role
 from contributions.models import GatewayNotification, Payment, PaymentFlag
 from participants.models import User
 

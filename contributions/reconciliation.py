@@ -24,7 +24,7 @@ import structlog
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from backoffice.roles import branch_scope_q, sees_all_branches
+from accounts.roles import branch_scope_q, sees_all_branches
 from contributions.gateway import get_gateway
 from contributions.gateway.protocol import GatewayError, PaymentGateway, StatusResult, gross_amount_matches
 from contributions.models import (

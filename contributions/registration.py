@@ -2,7 +2,7 @@
 
 Nothing exists before the code is confirmed: step 1 stores a `PendingBpuRegistration` (NIK encrypted,
 code hashed, expiring after `ACTIVATION_CODE_TTL`) and queues the code in the notification outbox
-(`notifications.services.notify`; sent by the `send_outbox` task after commit, never inside the
+(`contributions.notices`; sent by the notifications app's task after commit, never inside the
 request), using the activation code mechanism (`accounts.codes`). The code goes by email; on the code
 page the person may ask for a new one by email or by SMS to the phone given in the form, after the
 same cool-down and within the same limits as account activation. Step 2, with the right code and a
@@ -40,12 +40,11 @@ from accounts.codes import (
     code_ttl_seconds,
 )
 from accounts.services import account_create_for_participant
+from contributions import notices
 from contributions.billing import current_period
 from contributions.declarations import DeclarationError, bpu_declaration_record, check_income
 from contributions.kpj import kpj_allocate
 from contributions.models import DeclarationSource, PendingBpuRegistration, WorkType
-from notifications.phones import normalize_msisdn
-from notifications.services import notify
 from participants.models import Branch, Category, MembershipStatus, Participant, Sex, StatusReason, User
 from participants.nik import (
     InvalidNik,
@@ -57,6 +56,7 @@ from participants.nik import (
     normalize_nik,
 )
 from participants.services import participant_create
+from portal.phones import normalize_msisdn
 
 log = structlog.get_logger(__name__)
 
@@ -185,37 +185,8 @@ def bpu_registration_start(
     )
     pending.code_hash = code_hash(pending_id=pending.id, code=code)
     pending.save(force_insert=True)
-    _queue_code(pending, code=code, language=language)
+    notices.bpu_registration_code(pending=pending, code=code, language=language)
     return pending
-
-
-def _queue_code(pending: PendingBpuRegistration, *, code: str, language: str) -> None:
-    """Queue the code (or, when the email is taken, the notice) through the outbox; one message per
-    code sent (`sends` is in the event key), delivered once by the task after commit."""
-    minutes = code_ttl_seconds() // 60
-    key = f"bpu-registration:{pending.id}:{pending.sends}"
-    sms = pending.channel == "sms"
-    phone = normalize_msisdn(pending.phone) if sms else None
-    if pending.email_taken:
-        # The flow must look the same to the visitor: the chosen channel gets a message too.
-        notify(
-            event="bpu_registration_email_taken",
-            event_key=key,
-            context={"minutes": minutes},
-            email=pending.email,
-            phone=phone,
-            language=language,
-        )
-        return
-    notify(
-        event="bpu_registration_code",
-        event_key=key,
-        context={"code": code, "minutes": minutes, "name": pending.full_name},
-        email=None if sms else pending.email,
-        phone=phone,
-        language=language,
-        sensitive=True,
-    )
 
 
 def bpu_registration_resend(
@@ -255,7 +226,7 @@ def bpu_registration_resend(
         pending.expires_at = now + dt.timedelta(seconds=code_ttl_seconds())
         pending.code_hash = code_hash(pending_id=pending.id, code=code)
         pending.save(update_fields=["channel", "sends", "last_sent_at", "expires_at", "code_hash"])
-        _queue_code(pending, code=code, language=language)
+        notices.bpu_registration_code(pending=pending, code=code, language=language)
     return pending
 
 

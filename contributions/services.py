@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contributions import notices
 from contributions.billing import (
     Bill,
     BillingError,
@@ -35,7 +36,6 @@ from contributions.gateway.protocol import (
 from contributions.models import OPEN_STATUSES, FlagKind, Payment, PaymentEvent, PaymentFlag, PaymentMonth
 from contributions.models import PaymentStatus as S
 from contributions.transitions import IllegalTransition, is_allowed, move_locked, payment_transition
-from notifications import events as notification_events
 from participants.ledger.services import contributions_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
@@ -286,7 +286,7 @@ def payment_apply_status(
             )
             payment.save(update_fields=["needs_review", "review_reason", "updated_at"])
         elif to_status == S.EXPIRE:
-            notification_events.payment_expired(payment=payment)
+            notices.payment_expired(payment=payment)
     return APPLIED
 
 
@@ -472,7 +472,7 @@ def membership_deactivate_unpaid(*, today: dt.date | None = None) -> int:
             participant.status_reason = StatusReason.UNPAID_3_MONTHS
             participant.status_since = today
             participant.save(update_fields=["status", "status_reason", "status_since", "updated_at"])
-            notification_events.membership_nonaktif(participant=participant)
+            notices.membership_nonaktif(participant=participant)
             changed += 1
     log.info("membership.deactivated_unpaid", count=changed)
     return changed

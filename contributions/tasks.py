@@ -28,7 +28,7 @@ def send_payment_receipt(payment_id: int) -> bool:
     """Queue "pembayaran diterima" (with the receipt link) through the notification outbox; the
     outbox's idempotency key makes a second delivery queue nothing."""
     from contributions.models import Receipt
-    from notifications.events import payment_received
+    from contributions.notices import payment_received
 
     queued = payment_received(payment_id=payment_id)
     Receipt.objects.filter(payment_id=payment_id, email_sent_at__isnull=True).update(
@@ -96,9 +96,9 @@ def deactivate_unpaid_members() -> int:
 @idempotent_task()
 def send_due_reminders() -> int:
     """On the 12th: remind every active BPU participant whose current month is unpaid (once per month
-    and channel, through the notification outbox; see notifications.events.due_reminders_fan_out)."""
+    and channel, through the notification outbox; see contributions.notices.due_reminders_fan_out)."""
     from contributions.billing import current_period
-    from notifications.events import due_reminders_fan_out
+    from contributions.notices import due_reminders_fan_out
 
     return due_reminders_fan_out(period=current_period())
 

@@ -177,7 +177,7 @@ def _change_account_email(*, user: User, email: str) -> None:
     addresses are removed (as allauth's own email change does), so the old mailbox can no longer log
     in or reset the password. The new address is not marked verified: staff checked the person's
     document, not the mailbox. The security notice goes to the old and the new address."""
-    from notifications.events import security_email_changed
+    from accounts.notices import security_email_changed
 
     account = User.objects.select_for_update().get(pk=user.pk)
     old = account.email

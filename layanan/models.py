@@ -1,6 +1,6 @@
 """Participant service requests reviewed by branch staff: balance merge, data correction, card
 replacement and wage complaints. Each belongs to an account (`user`) and is routed to a branch
-(`branch`) whose staff see it in the admin (`backoffice.roles.branch_scope_q`)."""
+(`branch`) whose staff see it in the admin (`accounts.roles.branch_scope_q`)."""
 
 from __future__ import annotations
 

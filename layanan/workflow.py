@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.roles import branch_scope_q, is_read_only
+from accounts.roles import branch_scope_q, is_read_only
 from layanan.errors import refuse
 from layanan.models import ComplaintOutcome, RequestHistory, StaffDecision
+from layanan.notices import service_request_status
 from participants.models import User
 
 log = structlog.get_logger(__name__)
@@ -126,9 +127,7 @@ def request_step[T: StaffDecision](
 
 
 def _notify(item: Any, history: RequestHistory) -> None:
-    """The participant's notice of the step, queued in the step's transaction (notifications outbox)."""
-    from notifications.events import service_request_status
-
+    """The participant's notice of the step, queued in the step's transaction (layanan.notices)."""
     service_request_status(
         request=item,
         history_id=history.pk,

@@ -7,5 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifikasi")
 
     def ready(self) -> None:
+        # Every app's notices (portal.notices.publish) are queued here, in the publisher's transaction.
+        from notifications.sink import queue_notice, queue_notices
+        from portal.notices import register_sink
+
+        register_sink(one=queue_notice, many=queue_notices)
         # Account security notices follow allauth/auth signals (security notices are not domain flow).
         from notifications import signals  # noqa: F401

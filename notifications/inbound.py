@@ -84,7 +84,7 @@ def _balance(sender: str, command: Balance) -> tuple[str, dict[str, object]]:
 
 
 def inbound_sms_handle(*, message_id: str, sender: str, text: str) -> InboundResult:
-    """Process one inbound SMS (sender already normalised, see notifications.phones). Idempotent per
+    """Process one inbound SMS (sender already normalised, see portal.phones). Idempotent per
     message id. The caller applies the per-sender rate limit before calling."""
     command = parse_command(text)
     command_name = type(command).__name__.lower()

@@ -33,10 +33,10 @@ from notifications.models import (
     Outbox,
     OutboxStatus,
 )
-from notifications.phones import normalize_msisdn
 from notifications.senders import SmsPermanentError, SmsTemporaryError, get_sms_sender
 from participants.models import Participant, User
 from portal.masking import mask_personal_numbers
+from portal.phones import normalize_msisdn
 
 log = structlog.get_logger(__name__)
 

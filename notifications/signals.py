@@ -1,7 +1,7 @@
 """Account security notices from auth/allauth signals (new login, password changed, email changed).
 
 These notices are not domain flow: they react to what allauth does, so signals are the right tool.
-Each handler is one call into notifications.events.
+Each handler is one call into accounts.notices (the account security notices).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def _language() -> str:
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from axes.helpers import get_client_ip_address
 
-    from notifications.events import security_new_login
+    from accounts.notices import security_new_login
 
     if request is None or not getattr(user, "email", ""):
         return
@@ -38,7 +38,7 @@ def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(password_reset, dispatch_uid="notifications.password_reset")
 @receiver(password_set, dispatch_uid="notifications.password_set")
 def _on_password(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
-    from notifications.events import security_password_changed
+    from accounts.notices import security_password_changed
 
     if user is not None:
         security_password_changed(user=user, language=_language())
@@ -53,7 +53,7 @@ def _on_email_changed(
     to_email_address: Any = None,
     **kwargs: Any,
 ) -> None:
-    from notifications.events import security_email_changed
+    from accounts.notices import security_email_changed
 
     if user is None or to_email_address is None:
         return

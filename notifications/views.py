@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from notifications.forms import PreferencesForm
-from notifications.phones import normalize_msisdn
 from notifications.services import preferences_for_user, preferences_update
 from participants.selectors import participants_of_user
 from portal.htmx import render_page_or_partial
 from portal.masking import mask_personal_numbers
+from portal.phones import normalize_msisdn
 
 
 @login_required

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.ratelimit import ratelimit_hit
 from notifications.inbound import inbound_sms_handle, secret_matches
-from notifications.phones import normalize_msisdn
 from notifications.services import DLR_STATUSES, outbox_record_delivery
 from notifications.sms_commands import MAX_TEXT
 from portal.masking import mask_personal_numbers
+from portal.phones import normalize_msisdn
 
 log = structlog.get_logger(__name__)
 

@@ -7,5 +7,6 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Peserta")
 
     def ready(self) -> None:
-        # The rate tables' admin lives next to their models (participants/rates/).
-        from participants.rates import admin, signals  # noqa: F401
+        # The rate tables' signal handlers live next to their models (participants/rates/); their admin
+        # is the back office's (backoffice/admin/rates.py).
+        from participants.rates import signals  # noqa: F401

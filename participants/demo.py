@@ -99,7 +99,7 @@ MULTI_B = DemoPerson(
 PEOPLE = [PEKERJA, RESIGN, MANDIRI, NUNGGAK, MULTI_A, MULTI_B]
 
 STAFF: list[tuple[str, str, str, str | None, str]] = [
-    # email, first name, last name, branch, role (a backoffice.roles group; "admin" = superuser)
+    # email, first name, last name, branch, role (an accounts.roles group; "admin" = superuser)
     ("petugas.jkt@demo.portal", "Sari", "Wulandari", "JKT01", "reviewer"),
     ("petugas.bdg@demo.portal", "Asep", "Saepudin", "BDG01", "reviewer"),
     ("supervisor.jkt@demo.portal", "Yohanes", "Sitorus", "JKT01", "supervisor"),

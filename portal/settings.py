@@ -461,7 +461,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=15, hour=1),
     },
     "bpu-due-reminders": {
-        "task": "contributions.tasks.send_due_reminders",  # queues notifications (notifications.events)
+        "task": "contributions.tasks.send_due_reminders",  # queues notices (contributions.notices)
         "schedule": crontab(minute=0, hour=8, day_of_month=12),  # 3 days before the 15th, 08:00 WIB
     },
     "bpu-purge-pending-registrations": {

@@ -25,6 +25,7 @@ rm -rf "$DJANGO_MEDIA_ROOT"
 say "ruff check";  run ruff check .
 say "ruff format --check"; run ruff format --check .
 say "mypy"; run mypy .
+say "import-linter"; run lint-imports
 say "makemigrations --check"; run python manage.py makemigrations --check --dry-run
 say "check --deploy (production settings)"
 DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \

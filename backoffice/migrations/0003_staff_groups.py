@@ -1,4 +1,4 @@
-"""The four staff roles as groups with their model permissions (see backoffice/roles.py).
+"""The four staff roles as groups with their model permissions (see accounts/roles.py).
 
 - reviewer (petugas): view claims, participants, payments, ledger; act on claims; propose corrections;
 - supervisor: everything a reviewer has, plus the second approval of claims and approving corrections;

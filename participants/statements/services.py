@@ -21,7 +21,7 @@ from django.db.models import Case, DateField, F, Func, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from notifications import events as notification_events
+from participants import notices
 from participants.ledger.models import EntryKind, LedgerEntry
 from participants.models import Contribution, Participant, User
 from participants.overview.alerts import months_between
@@ -204,7 +204,7 @@ def statement_render(*, statement_id: int) -> Statement | None:
             statement.file.save(f"{statement.public_id}.pdf", ContentFile(pdf), save=False)
             statement.status = DocumentStatus.READY
             statement.save()
-            notification_events.statement_ready(statement=statement)
+            notices.statement_ready(statement=statement)
     except Exception:
         Statement.objects.filter(pk=statement_id).exclude(status=DocumentStatus.READY).update(
             status=DocumentStatus.FAILED, updated_at=timezone.now()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 
-from backoffice.roles import StaffRole
+from accounts.roles import StaffRole
 from contributions.models import FakeCharge, FlagKind, Payment, PaymentFlag, PaymentStatus
 from participants.models import Branch, Category
 from tests.factories import ParticipantFactory, StaffFactory

@@ -262,3 +262,24 @@ def test_dashboard_is_scoped_to_the_branch(jkt: Any, bdg: Any, reviewer: Any, au
     assert {s: n for s, _label, n in mine.by_status}["in_review"] == 2
     everyone = staff_client(auditor).get(reverse("admin:index")).context["claims_figures"]
     assert (everyone.due_today, everyone.breached) == (2, 1)
+
+
+def test_the_scope_check_logs_only_objects_that_exist_outside_the_scope(
+    jkt: Any, bdg: Any, reviewer: Any
+) -> None:
+    """One scope helper for services and admin pages: in scope → the object; elsewhere → 404 with an
+    out-of-scope row; an id that exists nowhere or cannot be one → 404, nothing logged."""
+    from django.http import Http404
+
+    from backoffice.services import object_in_scope
+    from participants.models import Participant
+
+    own, other = person_in(jkt), person_in(bdg)
+    scoped = Participant.objects.filter(branch=jkt)
+    assert object_in_scope(actor=reviewer, scoped=scoped, object_id=own.pk, what="participant") == own
+    for object_id in (other.pk, Participant.objects.order_by("-pk").first().pk + 1, "abc"):
+        with pytest.raises(Http404):
+            object_in_scope(actor=reviewer, scoped=scoped, object_id=object_id, what="participant")
+    assert list(AccessLog.objects.filter(actor=reviewer).values_list("kind", "detail")) == [
+        (AccessKind.OUT_OF_SCOPE, f"participant {other.pk}")
+    ]

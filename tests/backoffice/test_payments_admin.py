@@ -10,7 +10,7 @@ import pytest
 import respx
 from django.test import Client
 
-from backoffice.roles import StaffRole
+from accounts.roles import StaffRole
 from contributions.models import FlagKind, Payment, PaymentEvent, PaymentFlag
 from contributions.models import PaymentStatus as S
 from tests.backoffice.payment_factories import WIB, flag, make_payment, staff

@@ -10,7 +10,7 @@ import pytest
 import respx
 import time_machine
 
-from backoffice.roles import StaffRole
+from accounts.roles import StaffRole
 from contributions.gateway.midtrans import MidtransGateway
 from contributions.gateway.protocol import StatusResult
 from contributions.models import DailyReconciliation, GatewayNotification

@@ -151,7 +151,7 @@ def test_a_failure_while_queueing_leaves_the_booking_for_the_next_run(
     def broken(_booking: Booking) -> None:
         raise ConnectionError("database gone")
 
-    monkeypatch.setattr("branches.notify.notify_booking_reminder", broken)
+    monkeypatch.setattr("branches.notices.booking_reminder", broken)
     with pytest.raises(ConnectionError):
         tasks.send_booking_reminder(booking.pk)
     assert Booking.objects.get(pk=booking.pk).reminder_sent_at is None

@@ -155,3 +155,19 @@ def test_side_effects_are_scheduled(
     actor = None if task == "pay" else claim.user
     claim_transition(claim_id=claim.pk, to=to_status, actor=actor)
     assert scheduled == [(task, claim.pk)]
+
+
+@pytest.mark.django_db
+def test_a_move_whose_jobs_are_not_registered_fails_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The state machine finds its tasks in claims.effects (registered by ClaimsConfig.ready), never by
+    importing them; without them a move refuses rather than commit without its verification."""
+    from claims import effects
+
+    claim = claim_in(S.DRAFT)
+    before = _state(claim)
+    monkeypatch.setattr(effects, "_jobs", None)
+    with pytest.raises(RuntimeError, match="no jobs registered"):
+        claim_transition(claim_id=claim.pk, to=S.SUBMITTED, actor=claim.user)
+    assert _state(claim) == before

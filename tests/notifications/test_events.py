@@ -12,8 +12,8 @@ from django.test import Client
 from claims.models import ClaimStatus as S
 from claims.transitions import TRANSITIONS, Role, claim_transition
 from contributions.models import PaymentStatus
+from contributions.notices import due_reminders_fan_out
 from contributions.services import membership_deactivate_unpaid, payment_apply_status, payment_create
-from notifications.events import due_reminders_fan_out
 from notifications.models import NotificationPreference, Outbox
 from notifications.services import outbox_deliver_queued
 from participants.models import MembershipStatus
@@ -191,7 +191,7 @@ def test_email_change_notifies_old_and_new_address() -> None:
 
 @pytest.mark.django_db
 def test_statement_ready_notifies_the_requester() -> None:
-    from notifications import events
+    from participants import notices as events
     from participants.statements.models import Statement
     from tests.factories import ParticipantFactory
 

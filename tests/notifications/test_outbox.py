@@ -383,7 +383,7 @@ def test_without_email_the_default_is_sms(db: None) -> None:
 
 
 def test_security_notices_always_go_by_email(db: None) -> None:
-    from notifications.events import security_password_changed
+    from accounts.notices import security_password_changed
 
     user = UserFactory()
     ParticipantFactory(user=user, phone="081311112222")

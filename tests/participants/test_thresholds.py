@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from backoffice.roles import StaffRole
+from accounts.roles import StaffRole
 from claims.selectors import claim_rules_on
 from claims.service_level import due_date_for
 from participants.rates.models import DevelopmentRate, HolidayOverride, Rate

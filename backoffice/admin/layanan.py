@@ -21,8 +21,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.services import access_log_out_of_scope
-from branches.admin_scope import BranchScopedAdmin
+from backoffice.admin.branch_scope import BranchScopedAdmin
+from backoffice.services import admin_object_in_scope
 from layanan.corrections import correction_step
 from layanan.errors import ServiceRequestError
 from layanan.merge import merge_step
@@ -170,17 +170,7 @@ class RequestAdmin(BranchScopedAdmin):
 
     def step_view(self, request: HttpRequest, object_id: int, slug: str) -> HttpResponse:
         """Confirmation page (GET) and execution (POST) of one step, as the claim actions do."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        obj = self.get_queryset(request).filter(pk=object_id).first()
-        if obj is None:
-            if self.model._default_manager.filter(pk=object_id).exists():
-                access_log_out_of_scope(
-                    actor=request.user,  # type: ignore[arg-type]
-                    what=self.model._meta.model_name or "",
-                    object_id=object_id,
-                )
-            raise Http404
+        obj = admin_object_in_scope(self, request, object_id, what=self.model._meta.model_name or "")
         step = self.model.step(slug)
         if step is None:
             raise Http404

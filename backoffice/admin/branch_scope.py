@@ -1,4 +1,4 @@
-"""Admin permissions from the back-office roles (backoffice/roles.py) for the branch-scoped admins of
+"""Admin permissions from the back-office roles (accounts/roles.py) for the branch-scoped admins of
 the `branches` and `layanan` apps: every role may look (within its branch scope), auditors change
 nothing, nobody adds or deletes (rows are created by participants' services; staff act through
 actions that call services)."""
@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 
-from backoffice.roles import branch_scope_q, is_read_only, staff_roles
+from accounts.roles import branch_scope_q, is_read_only, staff_roles
 
 
 class BranchScopedAdmin(ModelAdmin):

@@ -1,7 +1,7 @@
 """The claim review queue of the back office.
 
 The changelist is ordered by service-level due date and scoped to the staff member's branch
-(backoffice.roles). The change page is a review page (backoffice/claim_review.py): nothing on a claim
+(accounts.roles). The change page is a review page (backoffice/claim_review.py): nothing on a claim
 is edited as a form; staff act with buttons that lead to a confirmation page and call one service in
 claims.services. There are no bulk actions.
 """
@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.paginator import InfinitePaginator
 
+from accounts.roles import branch_scope_q, sees_all_branches
 from backoffice import claim_review
-from backoffice.roles import branch_scope_q, sees_all_branches
 from claims.models import OPEN_STATUSES, Claim, ClaimCheck, ClaimStatus
 from participants.models import Branch
 from portal.templatetags.portal import rupiah

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.admin_scope import BranchConfigAdmin, BranchScopedAdmin
+from backoffice.admin.branch_scope import BranchConfigAdmin, BranchScopedAdmin
 from branches.models import Booking, BranchService, DayOverride, OpeningHours
 from branches.services import BookingError, booking_check_in, booking_mark_no_show
 

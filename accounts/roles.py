@@ -3,6 +3,9 @@
 Roles are Django groups with these exact names; a superuser counts as an administrator. Reviewers and
 supervisors see their own branch only; auditors see every branch, read-only; administrators see all.
 Every admin queryset and selector used by staff filters through `branch_scope_q`.
+
+Identity layer (README, Architecture): the domain apps and the back office both ask these questions,
+so they live below both; the groups themselves are created by backoffice/migrations/0003_staff_groups.py.
 """
 
 from __future__ import annotations

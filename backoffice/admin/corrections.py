@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 from unfold.paginator import InfinitePaginator
 
+from accounts.roles import StaffRole, branch_scope_q, has_role
 from backoffice.forms import ConfirmForm, RecordInterviewForm
 from backoffice.models import AccessLog, CorrectionRequest, CorrectionStatus
-from backoffice.roles import StaffRole, branch_scope_q, has_role
 from backoffice.services import BackofficeError, correction_request_approve, correction_request_reject
 
 

@@ -21,8 +21,8 @@ from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.paginator import InfinitePaginator
 
+from accounts.roles import StaffRole, branch_scope_q, has_role
 from backoffice import participant_review
-from backoffice.roles import StaffRole, branch_scope_q, has_role
 from participants.models import Participant, User
 from participants.nik import nik_index
 
@@ -129,7 +129,7 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
         return False  # accounts are deactivated, never deleted (claims and the ledger refer to them)
 
 
-# Groups are the staff roles (backoffice/roles.py, migration backoffice/0003): administrators only.
+# Groups are the staff roles (accounts/roles.py, migration backoffice/0003): administrators only.
 admin.site.unregister(Group)
 
 

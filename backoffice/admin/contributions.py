@@ -28,7 +28,7 @@ from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import TextFilter
 from unfold.decorators import action as unfold_action
 
-from backoffice.roles import StaffRole, has_role
+from accounts.roles import StaffRole, has_role
 from backoffice.scoped_admin import StaffScopedAdmin, StaffScopedHistoryAdmin
 from contributions.flags import (
     RECHECK_ROLES,

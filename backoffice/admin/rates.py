@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backoffice.roles import StaffRole, has_role
+from accounts.roles import StaffRole, has_role
 from backoffice.scoped_admin import StaffScopedHistoryAdmin
 from participants.rates.models import DevelopmentRate, DiscountProgramme, HolidayOverride, Rate
 from participants.rates.services import rate_close_predecessor, rate_reopen_predecessor

@@ -1,0 +1,106 @@
+"""The notices of online accounts (portal.notices): the activation code, and the account security
+notices (new login, password changed, email changed) that always go out, whatever the person chose.
+
+Published in the caller's transaction; idempotent through the key. The security notices follow
+allauth's signals (notifications/signals.py) and staff's change of a login email (layanan).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import PendingActivation
+from participants.models import User
+from portal.notices import Notice, absolute_url, publish
+
+
+def activation_code(*, activation: PendingActivation, code: str, language: str) -> list[int]:
+    """The code (or, when the email is taken, the notice) for one code sent (`sends` is in the key)."""
+    minutes = settings.ACTIVATION_CODE_TTL // 60
+    key = f"activation:{activation.id}:{activation.sends}"
+    sms = activation.channel == "sms"
+    if activation.email_taken:
+        # The flow must look the same to the visitor: the chosen channel gets a message too.
+        return publish(
+            Notice(
+                event="activation_email_taken",
+                key=key,
+                context={"minutes": minutes},
+                email=activation.email,
+                phone=activation.phone if sms else None,
+                language=language,
+            )
+        )
+    return publish(
+        Notice(
+            event="activation_code",
+            key=key,
+            context={"code": code, "minutes": minutes, "name": activation.participant.full_name},
+            email=None if sms else activation.email,
+            phone=activation.phone if sms else None,
+            language=language,
+            sensitive=True,
+        )
+    )
+
+
+def security_new_login(*, user: User, user_agent: str, ip: str, language: str = "id") -> list[int]:
+    """A login from a browser not seen before: one notice per (account, browser)."""
+    device = hashlib.sha256(user_agent.encode()).hexdigest()[:16]
+    context = {
+        "device": user_agent[:120] or "-",
+        "ip": ip or "-",
+        "url": absolute_url(reverse("accounts:security")),
+    }
+    return publish(
+        Notice(
+            event="security_new_login",
+            key=f"login:{user.pk}:{device}",
+            context=context,
+            user=user,
+            language=language,
+        )
+    )
+
+
+def security_password_changed(*, user: User, language: str = "id") -> list[int]:
+    now = timezone.now()
+    return publish(
+        Notice(
+            event="security_password_changed",
+            key=f"password:{user.pk}:{now.isoformat()}",
+            context={"when": now, "url": absolute_url(reverse("account_reset_password"))},
+            user=user,
+            language=language,
+        )
+    )
+
+
+def security_email_changed(*, user: User, old_email: str, new_email: str, language: str = "id") -> list[int]:
+    """Sent to the old address too, so the owner learns if someone else changed it."""
+    now = timezone.now()
+    ids = publish(
+        Notice(
+            event="security_email_changed",
+            key=f"email:{user.pk}:{now.isoformat()}",
+            context={"when": now, "new_email": new_email},
+            user=user,
+            language=language,
+        )
+    )
+    if old_email and old_email.lower() != (user.email or "").lower():
+        ids += publish(
+            Notice(
+                event="security_email_changed",
+                key=f"email-old:{user.pk}:{now.isoformat()}",
+                context={"when": now, "new_email": new_email},
+                email=old_email,
+                user=None,
+                language=language,
+            )
+        )
+    return ids
