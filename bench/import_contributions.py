@@ -12,8 +12,11 @@ ledger and balance tables:
    ALL`), one transaction, commit. No import can write those rows faster.
 
 Prints each round and the medians, with the ratio import / floor per round (the machine is shared:
-compare within a round). Run it on a server with production durability (fsync on), e.g. the `run`
-profile of scripts/services.sh, against a throwaway database (bench/README.md).
+compare within a round), by wall-clock time and by the CPU time of the PostgreSQL backend doing the
+work (read from /proc, so the server must run on this machine). On a loaded machine the wall-clock
+ratio swings with whatever else runs; the CPU ratio says how much work each path costs. Run it on a
+server with production durability (fsync on), e.g. the `run` profile of scripts/services.sh, against
+a throwaway database (bench/README.md).
 """
 
 from __future__ import annotations
@@ -64,16 +67,37 @@ def empty_money_tables() -> None:
         )
 
 
-def timed_import(path: str) -> tuple[float, object]:
+_backend: list[int] = []
+
+
+def backend_cpu() -> float:
+    """CPU seconds (user + system) used so far by this connection's PostgreSQL backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    _backend[:] = _backend or [pid]
+    if pid != _backend[0]:
+        raise RuntimeError("the connection changed during the benchmark: CPU times would not add up")
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_import(path: str) -> tuple[float, float, object]:
+    """Wall-clock seconds, backend CPU seconds and the report of one import of the file."""
     from participants.imports.contributions import import_contributions
 
+    cpu = backend_cpu()
     started = time.perf_counter()
     report = import_contributions(path)
-    return time.perf_counter() - started, report
+    return time.perf_counter() - started, backend_cpu() - cpu, report
 
 
-def floor_seconds() -> float:
-    """COPY the rows the import wrote into empty copies of the two tables; seconds for COPY + COMMIT."""
+def floor_seconds() -> tuple[float, float]:
+    """COPY the rows the import wrote into empty copies of the two tables: wall-clock and backend CPU
+    seconds for the COPYs and the COMMIT."""
     from django.db import connection, transaction
 
     dumps = {}
@@ -89,6 +113,7 @@ def floor_seconds() -> float:
             # Same columns, defaults, CHECK constraints, collations and indexes; committed before the
             # clock starts, so the COPY cannot skip WAL as it may for a table created in its transaction.
             cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+    cpu = backend_cpu()
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for table in TABLES:
@@ -97,10 +122,11 @@ def floor_seconds() -> float:
                 for offset in range(0, len(data), 1 << 20):
                     copy.write(data[offset : offset + (1 << 20)])
     elapsed = time.perf_counter() - started
+    cpu = backend_cpu() - cpu
     with connection.cursor() as cursor:
         for table in TABLES:
             cursor.execute(f"DROP TABLE floor_{table}")
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> int:
@@ -123,26 +149,26 @@ def main() -> int:
     try:
         for n in range(1, ROUNDS + 1):
             empty_money_tables()
-            first, report = timed_import(path)
+            first, first_cpu, report = timed_import(path)
             assert (report.posted, report.rejected) == (total, []), report.summary()
-            again, report = timed_import(path)
+            again, _again_cpu, report = timed_import(path)
             assert (report.posted, report.duplicate) == (0, total), report.summary()
-            floor = floor_seconds()
-            rates = (total / first, total / again, total / floor)
-            rounds.append(rates)
+            floor, floor_cpu = floor_seconds()
+            rounds.append((total / first, total / again, total / floor, floor / first, floor_cpu / first_cpu))
             print(
-                f"round {n}: import {first:6.2f} s {rates[0]:9,.0f} rows/s | re-run {again:6.2f} s "
-                f"{rates[1]:9,.0f} rows/s | floor {floor:6.2f} s {rates[2]:9,.0f} rows/s | "
-                f"import/floor {rates[0] / rates[2]:.2f}"
+                f"round {n}: import {first:6.2f} s {total / first:9,.0f} rows/s (CPU {first_cpu:5.2f} s) | "
+                f"re-run {again:6.2f} s {total / again:9,.0f} rows/s | floor {floor:6.2f} s "
+                f"{total / floor:9,.0f} rows/s (CPU {floor_cpu:5.2f} s) | import/floor: "
+                f"wall {floor / first:.2f}, CPU {floor_cpu / first_cpu:.2f}"
             )
     finally:
         os.unlink(path)
-    medians = [statistics.median(r[i] for r in rounds) for i in range(3)]
-    ratios = [r[0] / r[2] for r in rounds]
+    import_rate, rerun_rate, floor_rate, wall, cpu = (
+        statistics.median(r[i] for r in rounds) for i in range(5)
+    )
     print(
-        f"median: import {medians[0]:,.0f} rows/s, re-run {medians[1]:,.0f} rows/s, floor "
-        f"{medians[2]:,.0f} rows/s; import/floor per round {', '.join(f'{x:.2f}' for x in ratios)}, "
-        f"median {statistics.median(ratios):.2f}"
+        f"median of {len(rounds)} rounds: import {import_rate:,.0f} rows/s, re-run {rerun_rate:,.0f} rows/s, "
+        f"floor {floor_rate:,.0f} rows/s; import/floor: wall {wall:.2f}, CPU {cpu:.2f}"
     )
     return 0
 

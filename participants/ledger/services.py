@@ -62,7 +62,7 @@ CREATE TEMP TABLE {STAGING_TABLE} (
 # with INSERT ... ON CONFLICT DO UPDATE: PostgreSQL checks CHECK constraints on the proposed new row
 # before it detects the conflict, so a debit (a negative proposed balance) would always be refused. A
 # KPJ whose first balance row another transaction created meanwhile (the INSERT meets it, skips it) is
-# returned in `lost`, and `_move_lost_balances` moves it after the statement.
+# returned in `lost` and moved after the statement.
 _POST = """
 WITH staged AS ({source}),
 ledger AS (
@@ -70,7 +70,7 @@ ledger AS (
         account_id, kind, amount_idr, employer_idr, worker_idr, value_date, period, year,
         idempotency_key, reason, created_by_id, created_at)
     SELECT {names}, %(now)s FROM staged
-    ON CONFLICT ON CONSTRAINT ledger_unique_idempotency_key DO NOTHING
+    {on_conflict}
     RETURNING id, account_id, kind, amount_idr, employer_idr, worker_idr
 ), moves AS (
     SELECT account_id,
@@ -186,6 +186,13 @@ def ledger_post_batch(
     whose idempotency key exists are skipped, so posting the same set again posts nothing.
     Raises InsufficientBalance when a balance would go below zero and IntegrityError for entries that
     break the ledger's constraints; in both cases nothing of the set is posted.
+
+    A staged table is first posted with a plain INSERT, in a savepoint: its entries are nearly always
+    all new (the import's keys name contribution rows made in the same transaction), and ON CONFLICT's
+    speculative insertion costs ~5 s of CPU per million entries (bench/README.md). If a key exists,
+    the plain INSERT fails at that entry, the savepoint undoes it, and the ON CONFLICT form posts the
+    rest. A list goes straight to the ON CONFLICT form: for a few entries it costs nothing measurable,
+    and a repeated payment notification or payout would pay for the failed attempt every time.
     """
     if isinstance(entries, LedgerStaging):
         source, params = _FROM_STAGING, {}
@@ -199,8 +206,19 @@ def ledger_post_batch(
     params["now"] = now or timezone.now()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_POST.format(source=source, names=_NAMES), params)
-            count, total, last_id, moved, lost = cursor.fetchone()
+            row = None
+            if accounts is None:
+                try:
+                    with transaction.atomic():
+                        cursor.execute(_post_sql(source, skip_present=False), params)
+                        row = cursor.fetchone()
+                except IntegrityError as exc:
+                    if violated_constraint(exc) != "ledger_unique_idempotency_key":
+                        raise
+            if row is None:
+                cursor.execute(_post_sql(source, skip_present=True), params)
+                row = cursor.fetchone()
+            count, total, last_id, moved, lost = row
             for account_id, *parts in lost or []:
                 cursor.execute(_BALANCE_UPDATE, [*parts, params["now"], account_id])
     except IntegrityError as exc:
@@ -213,6 +231,12 @@ def ledger_post_batch(
             "ledger.posted", entries=posted.entries, accounts=posted.accounts, total_idr=posted.total_idr
         )
     return posted
+
+
+def _post_sql(source: str, *, skip_present: bool) -> str:
+    """The posting statement over `source`; without `skip_present` an existing key fails it."""
+    on_conflict = "ON CONFLICT ON CONSTRAINT ledger_unique_idempotency_key DO NOTHING" if skip_present else ""
+    return _POST.format(source=source, names=_NAMES, on_conflict=on_conflict)
 
 
 def violated_constraint(error: IntegrityError) -> str | None:

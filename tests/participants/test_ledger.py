@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from participants.ledger.models import EntryKind, JhtBalance, LedgerEntry
 from participants.ledger.services import (
@@ -420,10 +421,15 @@ def test_the_staging_table_is_posted_like_a_list() -> None:
                 " FROM participants_participant WHERE id IN (%s, %s)",
                 [D, p.pk, other.pk],
             )
-        posted = ledger_post_batch(entries=staging)
+        with CaptureQueriesContext(connection) as fresh:
+            posted = ledger_post_batch(entries=staging)
         # Posting the same staged set again, or from a new staging table, posts nothing.
-        assert ledger_post_batch(entries=staging).entries == 0
+        with CaptureQueriesContext(connection) as again:
+            assert ledger_post_batch(entries=staging).entries == 0
         assert ledger_post_batch(entries=ledger_staging_create()).entries == 0
+    # New keys post with the plain INSERT; a key already there makes it fail and fall back to ON CONFLICT.
+    assert ledger_statements(fresh) == [False]
+    assert ledger_statements(again) == [False, True]
     assert (posted.entries, posted.total_idr, posted.accounts) == (2, 1000 * (p.pk + other.pk), 2)
     assert sorted(JhtBalance.objects.values_list("account_id", "development_idr")) == [
         (p.pk, 1000 * p.pk),
@@ -438,6 +444,19 @@ def test_the_staging_table_is_posted_like_a_list() -> None:
         None,
     )
     assert ledger_reconcile() == []
+
+
+def ledger_statements(queries: CaptureQueriesContext) -> list[bool]:
+    """For each ledger posting statement run, whether it skips keys already present."""
+    sqls = [q["sql"] for q in queries.captured_queries if "INSERT INTO participants_ledgerentry" in q["sql"]]
+    return ["ON CONFLICT ON CONSTRAINT ledger_unique_idempotency_key" in sql for sql in sqls]
+
+
+def test_a_list_posts_with_on_conflict_at_once() -> None:
+    p = ParticipantFactory()
+    with CaptureQueriesContext(connection) as queries:
+        ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 5, "only", reason="r")])
+    assert ledger_statements(queries) == [True]
 
 
 @pytest.mark.django_db(transaction=True)
