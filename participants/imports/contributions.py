@@ -291,10 +291,10 @@ def import_contributions(path: str | Path) -> ImportReport:
     KPJ, employer and month) are skipped, so re-running a file, or a file that was partly posted
     before, posts each row once.
 
-    One transaction rather than committed chunks: the file is posted completely or not at all, so
+    One transaction rather than committed chunks: the valid rows are posted all together or not at all, so
     there is never a half-posted batch to find and resume, and the batch row is finished when it
-    commits. It costs one transaction of the file's size (1 M rows: ~10-15 s, ~0.5 GB of WAL; the
-    balance rows of the file's KPJs stay locked from the posting until the commit, a few seconds).
+    commits. It costs one transaction of the file's size (1 M rows: ~13 s on a quiet machine, ~0.7 GB
+    of WAL; the balance rows of the file's KPJs stay locked from the posting until the commit).
     Contribution imports run one after the other (a transaction-level advisory lock): two imports with
     KPJs in common would otherwise lock those balance rows in different orders.
     """

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.db import IntegrityError, connection, transaction
@@ -194,14 +194,15 @@ def ledger_post_batch(
     rest. A list goes straight to the ON CONFLICT form: for a few entries it costs nothing measurable,
     and a repeated payment notification or payout would pay for the failed attempt every time.
     """
+    params: dict[str, Any] = {}
+    accounts: set[int] | None = None
     if isinstance(entries, LedgerStaging):
-        source, params = _FROM_STAGING, {}
-        accounts: set[int] | None = None
+        source = _FROM_STAGING
     else:
         if not entries:
             return Posted(0, 0, 0, None)
         source = _FROM_LIST
-        params = {name: [getattr(e, name) for e in entries] for name, _type in _COLUMNS}
+        params.update({name: [getattr(e, name) for e in entries] for name, _type in _COLUMNS})
         accounts = {e.account_id for e in entries}
     params["now"] = now or timezone.now()
     try:

@@ -429,7 +429,7 @@ def test_an_import_that_fails_while_posting_leaves_nothing_behind(
     posted: list[int] = []
 
     def post_then_fail(**kwargs: object) -> object:
-        posted.append(real_post(**kwargs).entries)  # type: ignore[arg-type]
+        posted.append(real_post(**kwargs).entries)
         raise ConnectionError("connection lost")
 
     monkeypatch.setattr(module, "ledger_post_batch", post_then_fail)

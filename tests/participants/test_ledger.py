@@ -336,7 +336,7 @@ def test_a_user_named_by_ledger_entries_cannot_be_deleted_and_keys_compare_bytew
 def _entry(account_id: int, kind: str, amount: int, key: str, **extra: object) -> NewEntry:
     return NewEntry(
         account_id=account_id, kind=kind, amount_idr=amount, value_date=D, idempotency_key=key, **extra
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_a_batch_moves_each_balance_part_of_each_kpj() -> None:
