@@ -48,17 +48,29 @@ def setup(messages: int) -> list[bytes]:
 
     django.setup()
     from django.core.cache import cache
+    from django.utils import timezone
 
     from bench._people import make_participants
     from notifications.models import SmsRegistration
-    from participants.ledger.models import JhtBalance
+    from participants.ledger.models import EntryKind
+    from participants.ledger.services import NewEntry, ledger_post_batch
 
     cache.clear()  # rate-limit counters of an earlier run
     prefix = f"9{random.randrange(10**3):03d}"
     people = make_participants(PEOPLE, kpj_prefix=prefix, bpu=False)
-    JhtBalance.objects.bulk_create(
-        JhtBalance(account=p, balance_idr=1_000_000 + i, worker_idr=1_000_000 + i)
-        for i, p in enumerate(people)
+    # Opening balances through the ledger, like every balance (one entry each, balance = sum of entries).
+    ledger_post_batch(
+        entries=[
+            NewEntry(
+                account_id=p.pk,
+                kind=EntryKind.CORRECTION,
+                amount_idr=1_000_000 + i,
+                value_date=timezone.localdate(),
+                idempotency_key=f"bench-sms:{p.pk}",
+                reason="saldo awal benchmark",
+            )
+            for i, p in enumerate(people)
+        ]
     )
     registered = people[: PEOPLE // 2]
     SmsRegistration.objects.bulk_create(

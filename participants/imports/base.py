@@ -2,8 +2,7 @@
 
 Imports stream the file into a temporary staging table with PostgreSQL COPY (every column as text, plus
 the row's line number), validate with set-based SQL, and post valid rows with `INSERT ... ON CONFLICT DO
-NOTHING`, all inside one transaction (a large contribution file: one per share, committed together,
-see `participants/imports/contributions.py`): a valid row is posted completely or not at all, a bad row is
+NOTHING`, all inside one transaction: a valid row is posted completely or not at all, a bad row is
 reported with its line number and reason and posts nothing, and re-running a file posts nothing twice.
 """
 
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -28,11 +27,6 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported (missing, unreadable, wrong header). Nothing was posted."""
 
 
-class ImportPartlyPosted(Exception):
-    """An import in several sessions stopped after some of them committed (`PartlyCommitted`): part of
-    the file is posted. Running the same file again posts the rest, each row exactly once."""
-
-
 @dataclass
 class ImportReport:
     kind: str
@@ -47,15 +41,6 @@ class ImportReport:
             f"{self.kind} {self.file_name}: {self.read} rows read, {self.posted} posted, "
             f"{self.duplicate} already present, {len(self.rejected)} rejected"
         )
-
-    def add_parts(self, parts: Iterable[Any]) -> None:
-        """Add up what the sessions of one import did (each part has `read`, `posted`, `rejected`)."""
-        for part in parts:
-            self.read += part.read
-            self.posted += part.posted
-            self.rejected.extend(part.rejected)
-        self.rejected.sort()
-        self.duplicate = self.read - len(self.rejected) - self.posted
 
     def save_batch(self, batch: ImportBatch) -> None:
         batch.rows_read = self.read
@@ -81,18 +66,11 @@ def open_csv(path: str | Path, expected: list[str]) -> IO[str]:
     return handle
 
 
-def copy_into(table: str, columns: list[str], handle: IO[str], *, where: str = "") -> int:
-    """Stream a CSV file (with its header) into `table` with COPY; returns the number of rows kept.
-
-    `where` (SQL of ours, never user input) keeps only the rows it is true for; rows it drops still
-    take their value of an identity column, so a `line` column keeps the file's line numbers.
-    """
+def copy_into(table: str, columns: list[str], handle: IO[str]) -> int:
+    """Stream a CSV file (with its header) into `table` with COPY; returns the number of rows."""
     cols = ", ".join(columns)
-    condition = f" WHERE {where}" if where else ""
     with connection.cursor() as cursor:
-        with cursor.copy(
-            f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, HEADER true){condition}"
-        ) as copy:
+        with cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
             while block := handle.read(CHUNK):
                 copy.write(block)
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - table name is ours

@@ -3,10 +3,11 @@
 Shares come from the rate table in force for each period (JHT 3.7 % + 2 %, JP 2 % + 1 % of the wage
 capped at the JP cap, JKK by the employer's risk class, JKM 0.30 %), each rounded half up to whole
 rupiah, the rule of `participants/rates/calc.py:pu_shares` (a test keeps the two equal). Posting is
-set-based: one statement inserts the contributions, their JHT ledger entries and the balance updates,
-so a valid row is posted whole or not at all.
+set-based: one statement inserts the contributions and stages their JHT entries, and
+`ledger_post_batch` appends the entries and moves the balances, in the import's one transaction, so
+a valid row is posted whole or not at all.
 
-Throughput (bench/README.md, budget >= 150,000 rows/s) shapes the SQL:
+Throughput (bench/README.md: at least 0.6 of a bare COPY of the same rows) shapes the SQL:
 - `period` and `paid_at` take few distinct values per file, so they are parsed once per distinct value
   in Python into small lookup tables instead of a regex and a date conversion per row.
 - Validation is one pass over the staging table. In-file duplicates are found with `lag()` over the
@@ -22,11 +23,7 @@ Throughput (bench/README.md, budget >= 150,000 rows/s) shapes the SQL:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,16 +32,20 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from participants.imports.base import (
-    ImportPartlyPosted,
     ImportReport,
     copy_into,
     create_temp_table,
     fetch_rejections,
     open_csv,
 )
+from participants.ledger.services import (
+    STAGING_TABLE,
+    ledger_post_batch,
+    ledger_staging_create,
+    violated_constraint,
+)
 from participants.models import ImportBatch
 from participants.rates.selectors import MissingRate, rate_table_on
-from portal.db_sessions import PartlyCommitted, run_in_sessions
 
 COLUMNS = ["kpj", "employer_npp", "period", "wage_idr", "paid_at"]
 # Percentages; each also stored as `<name>_n`, its integer numerator over `den` (jp_cap, rupiah, too).
@@ -53,9 +54,6 @@ MAX_WAGE = 10**12 - 1  # wage_idr has at most 12 digits
 # Session settings for the import's own transaction only (SET LOCAL): sorts, the window and the
 # posting's CTEs stay in memory instead of spilling to temp files.
 WORK_MEM = "256MB"
-# Large files are imported by one session per core, at most this many (bench/README.md).
-MAX_SESSIONS = 2
-PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # ~50,000 rows
 
 _PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _DATE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
@@ -111,6 +109,8 @@ FROM (
 WINDOW w AS (ORDER BY x.participant_id, x.period, x.employer_id, x.line)
 """
 
+# Inserts the valid rows and stages the JHT entry of each inserted row for `ledger_post_batch` (key
+# `contribution:<id>`, as a BPU payment's credit). Returns the number of contributions inserted.
 _POST = """
 WITH inserted AS (
     INSERT INTO participants_contribution (
@@ -123,30 +123,14 @@ WITH inserted AS (
     WHERE c.problem IS NULL
     {on_conflict}
     RETURNING id, participant_id, period, jht_employer_idr, jht_worker_idr, paid_at
-), ledger AS (
-    INSERT INTO participants_ledgerentry (
-        account_id, kind, amount_idr, employer_idr, worker_idr, value_date, period, year,
-        idempotency_key, reason, created_at)
+), staged AS (
+    INSERT INTO {staging} (
+        account_id, kind, amount_idr, employer_idr, worker_idr, value_date, period, idempotency_key)
     SELECT participant_id, 'contribution', jht_employer_idr + jht_worker_idr, jht_employer_idr,
-           jht_worker_idr, (paid_at AT TIME ZONE 'Asia/Jakarta')::date, period, NULL,
-           'contribution:' || id, '', %(now)s
+           jht_worker_idr, (paid_at AT TIME ZONE 'Asia/Jakarta')::date, period, 'contribution:' || id
     FROM inserted WHERE jht_employer_idr + jht_worker_idr > 0
-    RETURNING account_id, amount_idr, employer_idr, worker_idr
-), balances AS (
-    INSERT INTO participants_jhtbalance AS b (
-        account_id, balance_idr, employer_idr, worker_idr, development_idr, other_idr, entries_count,
-        updated_at)
-    SELECT account_id, sum(amount_idr), sum(employer_idr), sum(worker_idr), 0, 0, count(*), %(now)s
-    FROM ledger GROUP BY account_id
-    ON CONFLICT (account_id) DO UPDATE SET
-        balance_idr = b.balance_idr + EXCLUDED.balance_idr,
-        employer_idr = b.employer_idr + EXCLUDED.employer_idr,
-        worker_idr = b.worker_idr + EXCLUDED.worker_idr,
-        entries_count = b.entries_count + EXCLUDED.entries_count,
-        updated_at = EXCLUDED.updated_at
-    RETURNING 1
 )
-SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM balances)
+SELECT count(*) FROM inserted
 """
 
 
@@ -165,6 +149,7 @@ def _post_sql(*, exact_integer: bool, skip_present: bool = True) -> str:
 
     jkk = " ".join(f"WHEN {n} THEN r.jkk{n}{suffix}" for n in range(1, 5))
     return _POST.format(
+        staging=STAGING_TABLE,
         on_conflict="ON CONFLICT ON CONSTRAINT contribution_unique_month DO NOTHING" if skip_present else "",
         jht_er=percent("c.wage", f"r.jht_er{suffix}"),
         jht_ee=percent("c.wage", f"r.jht_ee{suffix}"),
@@ -220,32 +205,34 @@ def load_rates(periods: list[dt.date]) -> bool:
 
 
 def post_checked_contributions(*, batch_id: int, now: dt.datetime, exact_integer: bool) -> int:
-    """Post the valid rows of the temp table `checked_contribution` (with `rates_by_period` loaded).
+    """Post the valid rows of the temp table `checked_contribution` (with `rates_by_period` loaded):
+    the contribution rows, then their JHT entries and balances through `ledger_post_batch`.
 
     `exact_integer` is what `load_rates` returned. Rows are inserted in the table's physical order:
     build it in (participant, period, employer) order for speed. Returns the number of contributions
-    inserted; rows already present are skipped.
+    inserted; rows already present are skipped (and their JHT was credited when they were posted).
 
     Most files bring only months not posted yet, so the plain INSERT is tried first, in a savepoint:
     it skips ON CONFLICT's per-row speculative insertion, ~1.4 s per million rows (bench/README.md).
     If any row is already present it fails on the unique constraint at that row, the savepoint undoes
-    its work, and the ON CONFLICT statement posts the rest. A concurrent import of the same rows ends
-    the same way: the plain INSERT waits for the other transaction, then fails and falls back.
+    its work (the staged entries with it), and the ON CONFLICT statement posts the rest. A concurrent
+    import of the same rows ends the same way: the plain INSERT waits for the other transaction, then
+    fails and falls back.
     """
     params: dict[str, Any] = {"now": now, "batch": batch_id}
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_post_sql(exact_integer=exact_integer, skip_present=False), params)
-            (posted, _accounts) = cursor.fetchone()
-        return int(posted)
-    except IntegrityError as error:
-        if getattr(error.__cause__, "diag", None) is None or (
-            error.__cause__.diag.constraint_name != "contribution_unique_month"  # type: ignore[union-attr]
-        ):
-            raise
-    with connection.cursor() as cursor:
-        cursor.execute(_post_sql(exact_integer=exact_integer), params)
-        (posted, _accounts) = cursor.fetchone()
+    with transaction.atomic():
+        staging = ledger_staging_create()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_post_sql(exact_integer=exact_integer, skip_present=False), params)
+                (posted,) = cursor.fetchone()
+        except IntegrityError as error:
+            if violated_constraint(error) != "contribution_unique_month":
+                raise
+            with connection.cursor() as cursor:
+                cursor.execute(_post_sql(exact_integer=exact_integer), params)
+                (posted,) = cursor.fetchone()
+        ledger_post_batch(entries=staging, now=now)
     return int(posted)
 
 
@@ -296,110 +283,40 @@ def load_lookups() -> bool:
     return exact_integer
 
 
-@dataclass
-class _Part:
-    """What one session did with its share of the file."""
+def import_contributions(path: str | Path) -> ImportReport:
+    """Import the file: stage it, validate every row, then post the valid rows, all in one transaction.
 
-    read: int
-    posted: int
-    rejected: list[tuple[int, str]]
+    Bad rows are reported with their line number and post nothing; a valid row is posted whole (the
+    contribution, its JHT entry, the balance) or not at all. Idempotent: rows already posted (same
+    KPJ, employer and month) are skipped, so re-running a file, or a file that was partly posted
+    before, posts each row once.
 
-
-def _import_share(
-    path: str | Path, *, batch_id: int, params: dict[str, Any], share: tuple[int, int] | None
-) -> _Part:
-    """Stage, validate and post the file's rows, or with `share=(index, count)` only that share of them.
-
-    Shares split the file by KPJ, so every in-file duplicate of a row lands in the same share as the
-    row, and each participant's balance row is written by one session only. Runs in the caller's
-    transaction.
-    """
-    where = ""
-    if share is not None:
-        index, count = share
-        where = f"(hashtext(coalesce(kpj, ''))::bigint + 2147483648) % {int(count)} = {int(index)}"
-    with open_csv(path, COLUMNS) as handle, connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        create_temp_table(_STAGING)
-        read = copy_into("staging_contribution", COLUMNS, handle, where=where)
-    exact_integer = load_lookups()
-    create_temp_table(_CHECKED, params)
-    rejected = list(
-        fetch_rejections(
-            "SELECT line, problem FROM checked_contribution WHERE problem IS NOT NULL ORDER BY line"
-        )
-    )
-    posted = post_checked_contributions(batch_id=batch_id, now=params["now"], exact_integer=exact_integer)
-    return _Part(read=read, posted=posted, rejected=rejected)
-
-
-def sessions_for(path: str | Path) -> int:
-    """How many database sessions import this file: one per core (at most `MAX_SESSIONS`) for a large
-    file, one for a small file (below `PARALLEL_MIN_BYTES` a second session costs more than it saves)
-    or when the caller is inside a transaction (other sessions could not see its uncommitted rows, and
-    the import must commit or roll back with it)."""
-    if connection.in_atomic_block:
-        return 1
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        return 1  # open_csv reports the error
-    if size < PARALLEL_MIN_BYTES:
-        return 1
-    return max(1, min(MAX_SESSIONS, os.cpu_count() or 1))
-
-
-def import_contributions(path: str | Path, *, sessions: int | None = None) -> ImportReport:
-    """Import the file; `sessions` (default: `sessions_for(path)`) database sessions share the work.
-
-    With more than one session the rows are split by KPJ and each share is posted in its own
-    transaction on its own core; `portal/db_sessions.py` commits the shares all together or not at all.
-    Such an import cannot run inside the caller's transaction; imports of contributions run one at a
-    time (an advisory lock), so two of them never wait on each other's rows.
+    One transaction rather than committed chunks: the valid rows are posted all together or not at all, so
+    there is never a half-posted batch to find and resume, and the batch row is finished when it
+    commits. It costs one transaction of the file's size (1 M rows: ~13 s on a quiet machine, ~0.7 GB
+    of WAL; the balance rows of the file's KPJs stay locked from the posting until the commit).
+    Contribution imports run one after the other (a transaction-level advisory lock): two imports with
+    KPJs in common would otherwise lock those balance rows in different orders.
     """
     report = ImportReport(kind="import_contributions", file_name=Path(path).name)
     today = timezone.localdate()
     params: dict[str, Any] = {"today": today, "this_month": today.replace(day=1), "now": timezone.now()}
-    open_csv(path, COLUMNS).close()  # a wrong file is refused before anything is written
-    if sessions is None:
-        sessions = sessions_for(path)
-    elif sessions > 1 and connection.in_atomic_block:
-        raise RuntimeError("an import in several sessions cannot run inside the caller's transaction")
-    if sessions <= 1:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(kind=report.kind, file_name=report.file_name)
-            parts = [_import_share(path, batch_id=batch.pk, params=params, share=None)]
-            report.add_parts(parts)
-            report.save_batch(batch)
-        return report
-    with _one_import_at_a_time():
-        # Committed before the sessions start: their contributions refer to it.
+    with open_csv(path, COLUMNS) as handle, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('participants.import_contributions'))")
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         batch = ImportBatch.objects.create(kind=report.kind, file_name=report.file_name)
-        try:
-            parts = run_in_sessions(
-                sessions,
-                lambda index: _import_share(path, batch_id=batch.pk, params=params, share=(index, sessions)),
+        create_temp_table(_STAGING)
+        report.read = copy_into("staging_contribution", COLUMNS, handle)
+        exact_integer = load_lookups()
+        create_temp_table(_CHECKED, params)
+        report.rejected = list(
+            fetch_rejections(
+                "SELECT line, problem FROM checked_contribution WHERE problem IS NOT NULL ORDER BY line"
             )
-        except PartlyCommitted as partly:
-            # The batch stays (posted rows refer to it), unfinished: finished_at remains empty.
-            raise ImportPartlyPosted(
-                f"import stopped after part of the file was posted ({partly.cause}); run the same file"
-                " again to post the rest (rows already posted are skipped)"
-            ) from partly
-        except BaseException:
-            batch.delete()
-            raise
-        report.add_parts(parts)
+        )
+        report.posted = post_checked_contributions(
+            batch_id=batch.pk, now=params["now"], exact_integer=exact_integer
+        )
+        report.duplicate = report.read - len(report.rejected) - report.posted
         report.save_batch(batch)
     return report
-
-
-@contextmanager
-def _one_import_at_a_time() -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(hashtext('participants.import_contributions'))")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtext('participants.import_contributions'))")

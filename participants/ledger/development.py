@@ -19,44 +19,27 @@ import structlog
 from django.db import connection, transaction
 from django.utils import timezone
 
+from participants.ledger.services import ledger_post_batch, ledger_staging_create
 from participants.rates.selectors import development_rate_for
 
 log = structlog.get_logger(__name__)
 
-_CREDIT = """
-WITH averages AS (
+# One entry per KPJ with a return above zero, staged for `ledger_post_batch`.
+_STAGE = """
+INSERT INTO {staging} (account_id, kind, amount_idr, value_date, year, idempotency_key, reason)
+SELECT account_id, 'development', amount, %(year_end)s, %(year)s,
+       'development:' || account_id || ':' || %(year)s, %(reason)s
+FROM (
     SELECT e.account_id,
-           sum(e.amount_idr::numeric
-               * ((%(year_end)s::date - greatest(e.value_date, %(year_start)s::date)) + 1)) AS weighted
+           round(sum(e.amount_idr::numeric
+                     * ((%(year_end)s::date - greatest(e.value_date, %(year_start)s::date)) + 1))
+                 * %(rate)s / 100 / %(days)s)::bigint AS amount
     FROM participants_ledgerentry e
     WHERE e.value_date <= %(year_end)s
       AND NOT (e.kind = 'development' AND e.year >= %(year)s)
     GROUP BY e.account_id
-), amounts AS (
-    SELECT account_id, round(weighted * %(rate)s / 100 / %(days)s)::bigint AS amount
-    FROM averages
-), ledger AS (
-    INSERT INTO participants_ledgerentry (
-        account_id, kind, amount_idr, employer_idr, worker_idr, value_date, period, year,
-        idempotency_key, reason, created_at)
-    SELECT account_id, 'development', amount, 0, 0, %(year_end)s, NULL, %(year)s,
-           'development:' || account_id || ':' || %(year)s, %(reason)s, %(now)s
-    FROM amounts WHERE amount > 0
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING account_id, amount_idr
-), balances AS (
-    INSERT INTO participants_jhtbalance AS b (
-        account_id, balance_idr, employer_idr, worker_idr, development_idr, other_idr, entries_count,
-        updated_at)
-    SELECT account_id, amount_idr, 0, 0, amount_idr, 0, 1, %(now)s FROM ledger
-    ON CONFLICT (account_id) DO UPDATE SET
-        balance_idr = b.balance_idr + EXCLUDED.balance_idr,
-        development_idr = b.development_idr + EXCLUDED.development_idr,
-        entries_count = b.entries_count + 1,
-        updated_at = EXCLUDED.updated_at
-    RETURNING 1
-)
-SELECT count(*), coalesce(sum(amount_idr), 0) FROM ledger
+) amounts
+WHERE amount > 0
 """
 
 
@@ -89,8 +72,10 @@ def development_credit_year(*, year: int) -> DevelopmentResult:
         "reason": f"Hasil pengembangan {year} ({rate.rate_percent}%)",
         "now": timezone.now(),
     }
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_CREDIT, params)
-        count, total = cursor.fetchone()
-    log.info("development.credited", year=year, accounts=count, total_idr=int(total))
-    return DevelopmentResult(year, str(rate.rate_percent), int(count), int(total))
+    with transaction.atomic():
+        staging = ledger_staging_create()
+        with connection.cursor() as cursor:
+            cursor.execute(_STAGE.format(staging=staging.table), params)
+        posted = ledger_post_batch(entries=staging, now=params["now"])
+    log.info("development.credited", year=year, accounts=posted.entries, total_idr=posted.total_idr)
+    return DevelopmentResult(year, str(rate.rate_percent), posted.entries, posted.total_idr)

@@ -360,3 +360,89 @@ kpj,employer_npp,period,wage_idr,paid_at
     )
     assert (feb.jkk_idr, feb.jkm_idr) == (106_800, 36_000)
     assert ledger_reconcile() == []
+
+
+def _file_with_every_kind_of_row(tmp_path: Path, people: list[Participant]) -> Path:
+    """Three good months per participant, then one bad row of each kind and an in-file duplicate."""
+    lines = [f"{p.kpj},12345678,2026-{m:02d},4000000,2026-{m + 1:02d}-10" for p in people for m in (1, 2, 3)]
+    first, second = people[0].kpj, people[1].kpj
+    lines += [
+        "99999999999,12345678,2026-01,4000000,2026-02-10",  # line 38
+        f"{second},00000000,2026-01,4000000,2026-02-10",  # 39
+        f"{first},12345678,2026-13,4000000,2026-02-10",  # 40
+        f"{second},12345678,2026-04,4.000.000,2026-05-10",  # 41
+        ",12345678,2026-04,4000000,2026-05-10",  # 42: no KPJ at all
+        f"{first},12345678,2026-01,5000000,2026-02-11",  # 43: second row for first's January
+    ]
+    return write(tmp_path, "c.csv", "kpj,employer_npp,period,wage_idr,paid_at\n" + "\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def twelve_people() -> list[Participant]:
+    branch = BranchFactory(code="JKT01")
+    EmployerFactory(npp="12345678", risk_class=3, branch=branch)
+    return [ParticipantFactory(branch=branch) for _ in range(12)]
+
+
+def test_the_report_batch_and_ledger_of_a_mixed_file_and_of_its_rerun(
+    tmp_path: Path, twelve_people: list[Participant]
+) -> None:
+    path = _file_with_every_kind_of_row(tmp_path, twelve_people)
+
+    report = import_contributions(path)
+
+    assert (report.read, report.posted, report.duplicate) == (42, 36, 0)
+    assert report.rejected == [
+        (38, "KPJ tidak dikenal"),
+        (39, "NPP pemberi kerja tidak dikenal"),
+        (40, "periode harus berformat YYYY-MM"),
+        (41, "upah harus bilangan bulat rupiah (tanpa titik atau koma)"),
+        (42, "KPJ tidak dikenal"),
+        (43, "baris ganda untuk KPJ, pemberi kerja dan periode yang sama"),
+    ]
+    assert Contribution.objects.count() == 36
+    assert LedgerEntry.objects.count() == 36
+    assert sorted(JhtBalance.objects.values_list("account_id", "balance_idr", "entries_count")) == sorted(
+        (p.pk, 3 * 228_000, 3) for p in twelve_people
+    )
+    assert ledger_reconcile() == []
+    batch = ImportBatch.objects.get()
+    assert (batch.rows_read, batch.rows_posted, batch.rows_duplicate, batch.rows_rejected) == (42, 36, 0, 6)
+    assert batch.finished_at is not None
+    assert set(Contribution.objects.values_list("batch_id", flat=True)) == {batch.pk}
+
+    again = import_contributions(path)
+
+    assert (again.read, again.posted, again.duplicate, len(again.rejected)) == (42, 0, 36, 6)
+    assert LedgerEntry.objects.count() == 36
+    assert ledger_reconcile() == []
+
+
+def test_an_import_that_fails_while_posting_leaves_nothing_behind(
+    tmp_path: Path, twelve_people: list[Participant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contributions are inserted and the ledger posted, then the import fails: all of it, the
+    batch row included, rolls back (one transaction); the same file then imports normally."""
+    import participants.imports.contributions as module
+
+    real_post = module.ledger_post_batch
+    posted: list[int] = []
+
+    def post_then_fail(**kwargs: object) -> object:
+        posted.append(real_post(**kwargs).entries)
+        raise ConnectionError("connection lost")
+
+    monkeypatch.setattr(module, "ledger_post_batch", post_then_fail)
+    path = _file_with_every_kind_of_row(tmp_path, twelve_people)
+
+    with pytest.raises(ConnectionError, match="connection lost"):
+        import_contributions(path)
+
+    assert posted == [36]
+    assert Contribution.objects.count() == 0
+    assert LedgerEntry.objects.count() == 0
+    assert JhtBalance.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+    monkeypatch.setattr(module, "ledger_post_batch", real_post)
+    assert import_contributions(path).posted == 36
+    assert ledger_reconcile() == []

@@ -3,9 +3,18 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from participants.ledger.models import EntryKind, JhtBalance, LedgerEntry
-from participants.ledger.services import InsufficientBalance, ledger_post, ledger_reconcile
+from participants.ledger.services import (
+    InsufficientBalance,
+    NewEntry,
+    Posted,
+    ledger_post,
+    ledger_post_batch,
+    ledger_reconcile,
+    ledger_staging_create,
+)
 from tests.factories import ParticipantFactory, post_contribution
 
 pytestmark = pytest.mark.django_db
@@ -240,17 +249,22 @@ def test_batch_credit_twice_and_after_a_single_credit_posts_each_row_once() -> N
     assert ledger_reconcile() == []
 
 
-def test_batch_credit_skips_rows_without_jht_and_refuses_mixed_kpj() -> None:
+def test_batch_credit_skips_rows_without_jht_and_credits_each_kpj_its_own_rows() -> None:
     from participants.ledger.services import contributions_credit_jht
 
     p, other = ParticipantFactory(), ParticipantFactory()
     assert contributions_credit_jht(contributions=_bpu_rows(p, 2, jht_idr=0), value_date=D) == 0
     assert not JhtBalance.objects.filter(account=p).exists()
-    with pytest.raises(ValueError, match="one KPJ"):
-        contributions_credit_jht(
-            contributions=[*_bpu_rows(p, 1, year=2025), *_bpu_rows(other, 1)], value_date=D
-        )
-    assert LedgerEntry.objects.count() == 0
+    rows = [*_bpu_rows(p, 1, year=2025), *_bpu_rows(other, 3, jht_idr=15_000)]
+    assert contributions_credit_jht(contributions=rows, value_date=D) == 4
+    assert sorted(
+        JhtBalance.objects.values_list("account_id", "balance_idr", "worker_idr", "entries_count")
+    ) == [
+        (p.pk, 20_000, 20_000, 1),
+        (other.pk, 45_000, 45_000, 3),
+    ]
+    assert LedgerEntry.objects.count() == 4
+    assert ledger_reconcile() == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -314,3 +328,190 @@ def test_a_user_named_by_ledger_entries_cannot_be_deleted_and_keys_compare_bytew
     assert list(User.objects.filter(pk__in=[author.pk, bystander.pk]).values_list("pk", flat=True)) == [
         author.pk
     ]
+
+
+# --- ledger_post_batch: the one writer ---------------------------------------------------------------
+
+
+def _entry(account_id: int, kind: str, amount: int, key: str, **extra: object) -> NewEntry:
+    return NewEntry(
+        account_id=account_id, kind=kind, amount_idr=amount, value_date=D, idempotency_key=key, **extra
+    )
+
+
+def test_a_batch_moves_each_balance_part_of_each_kpj() -> None:
+    p, other = ParticipantFactory(), ParticipantFactory()
+    posted = ledger_post_batch(
+        entries=[
+            _entry(p.pk, EntryKind.CONTRIBUTION, 300, "c1", employer_idr=200, worker_idr=100),
+            _entry(p.pk, EntryKind.DEVELOPMENT, 40, "d1", year=2025),
+            _entry(p.pk, EntryKind.CLAIM_PAYOUT, -140, "x1"),
+            _entry(other.pk, EntryKind.CORRECTION, 7, "k1", reason="koreksi"),
+        ]
+    )
+    assert (posted.entries, posted.total_idr, posted.accounts) == (4, 207, 2)
+    assert posted.last_id == LedgerEntry.objects.get(idempotency_key="k1").pk
+    rows = JhtBalance.objects.order_by("account_id").values_list(
+        "account_id",
+        "balance_idr",
+        "employer_idr",
+        "worker_idr",
+        "development_idr",
+        "other_idr",
+        "entries_count",
+    )
+    assert list(rows) == [(p.pk, 200, 200, 100, 40, -140, 3), (other.pk, 7, 0, 0, 0, 7, 1)]
+    assert ledger_reconcile() == []
+
+
+def test_a_batch_with_keys_posted_before_posts_only_the_new_ones() -> None:
+    p = ParticipantFactory()
+    ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 100, "a", reason="r")])
+    posted = ledger_post_batch(
+        entries=[
+            _entry(p.pk, EntryKind.CORRECTION, 100, "a", reason="r"),
+            _entry(p.pk, EntryKind.CORRECTION, 5, "b", reason="r"),
+        ]
+    )
+    assert (posted.entries, posted.total_idr, posted.accounts) == (1, 5, 1)
+    assert JhtBalance.objects.get(account=p).balance_idr == 105
+    assert ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 5, "b", reason="r")]) == Posted(
+        0, 0, 0, None
+    )
+    assert ledger_post_batch(entries=[]) == Posted(0, 0, 0, None)
+
+
+def test_a_batch_that_would_overdraw_one_kpj_posts_nothing_at_all() -> None:
+    p, other = ParticipantFactory(), ParticipantFactory()
+    ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 100, "start", reason="r")])
+    with pytest.raises(InsufficientBalance) as refused:
+        ledger_post_batch(
+            entries=[
+                _entry(other.pk, EntryKind.CORRECTION, 50, "fine", reason="r"),
+                _entry(p.pk, EntryKind.CLAIM_PAYOUT, -101, "too-much"),
+            ]
+        )
+    assert refused.value.args == tuple(sorted([p.pk, other.pk]))
+    assert list(LedgerEntry.objects.values_list("idempotency_key", flat=True)) == ["start"]
+    assert list(JhtBalance.objects.values_list("account_id", "balance_idr")) == [(p.pk, 100)]
+
+
+def test_a_batch_with_one_entry_breaking_a_constraint_posts_nothing() -> None:
+    p = ParticipantFactory()
+    with pytest.raises(IntegrityError, match="ledger_correction_has_reason"):
+        ledger_post_batch(
+            entries=[
+                _entry(p.pk, EntryKind.CORRECTION, 50, "ok", reason="r"),
+                _entry(p.pk, EntryKind.CORRECTION, 50, "no-reason"),
+            ]
+        )
+    assert not LedgerEntry.objects.exists()
+    assert not JhtBalance.objects.exists()
+
+
+def test_the_staging_table_is_posted_like_a_list() -> None:
+    p, other = ParticipantFactory(), ParticipantFactory()
+    with transaction.atomic():
+        staging = ledger_staging_create()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {staging.table} "  # noqa: S608 - the staging table's own name
+                "(account_id, kind, amount_idr, value_date, year, idempotency_key)"
+                " SELECT id, 'development', 1000 * id, %s, 2025, 'dev-' || id"
+                " FROM participants_participant WHERE id IN (%s, %s)",
+                [D, p.pk, other.pk],
+            )
+        with CaptureQueriesContext(connection) as fresh:
+            posted = ledger_post_batch(entries=staging)
+        # Posting the same staged set again, or from a new staging table, posts nothing.
+        with CaptureQueriesContext(connection) as again:
+            assert ledger_post_batch(entries=staging).entries == 0
+        assert ledger_post_batch(entries=ledger_staging_create()).entries == 0
+    # New keys post with the plain INSERT; a key already there makes it fail and fall back to ON CONFLICT.
+    assert ledger_statements(fresh) == [False]
+    assert ledger_statements(again) == [False, True]
+    assert (posted.entries, posted.total_idr, posted.accounts) == (2, 1000 * (p.pk + other.pk), 2)
+    assert sorted(JhtBalance.objects.values_list("account_id", "development_idr")) == [
+        (p.pk, 1000 * p.pk),
+        (other.pk, 1000 * other.pk),
+    ]
+    entry = LedgerEntry.objects.get(idempotency_key=f"dev-{p.pk}")
+    assert (entry.kind, entry.year, entry.value_date, entry.reason, entry.created_by_id) == (
+        "development",
+        2025,
+        D,
+        "",
+        None,
+    )
+    assert ledger_reconcile() == []
+
+
+def ledger_statements(queries: CaptureQueriesContext) -> list[bool]:
+    """For each ledger posting statement run, whether it skips keys already present."""
+    sqls = [q["sql"] for q in queries.captured_queries if "INSERT INTO participants_ledgerentry" in q["sql"]]
+    return ["ON CONFLICT ON CONSTRAINT ledger_unique_idempotency_key" in sql for sql in sqls]
+
+
+def test_a_list_posts_with_on_conflict_at_once() -> None:
+    p = ParticipantFactory()
+    with CaptureQueriesContext(connection) as queries:
+        ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 5, "only", reason="r")])
+    assert ledger_statements(queries) == [True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_balance_row_created_meanwhile_by_another_transaction_still_gets_the_move() -> None:
+    """B's statement starts before A commits A's first posting to the KPJ: B's UPDATE finds no row,
+    its INSERT waits for A and then meets A's row; B adds its move to that row after the statement."""
+    p = ParticipantFactory()
+    a_posted, a_may_commit = threading.Event(), threading.Event()
+    b_pid: list[int] = []
+    errors: list[BaseException] = []
+
+    def a() -> None:
+        try:
+            with transaction.atomic():
+                ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 100, "a", reason="r")])
+                a_posted.set()
+                a_may_commit.wait(timeout=30)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def b() -> None:
+        try:
+            a_posted.wait(timeout=30)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                b_pid.append(cursor.fetchone()[0])
+            ledger_post_batch(entries=[_entry(p.pk, EntryKind.CORRECTION, 7, "b", reason="r")])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    # Let A commit only once B waits for A's transaction (its INSERT met A's uncommitted row).
+    waited = False
+    with connection.cursor() as cursor:
+        for _ in range(3000):
+            cursor.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                [b_pid[0] if b_pid else 0],
+            )
+            row = cursor.fetchone()
+            if row is not None and row[0] == "Lock":
+                waited = True
+                break
+            threading.Event().wait(0.01)
+    a_may_commit.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert waited
+    balance = JhtBalance.objects.get(account=p)
+    assert (balance.balance_idr, balance.other_idr, balance.entries_count) == (107, 107, 2)
+    assert ledger_reconcile() == []

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.imports.base import ImportFileError, ImportPartlyPosted, ImportReport
+from participants.imports.base import ImportFileError, ImportReport
 
 
 class ImportCommand(BaseCommand):
@@ -20,7 +20,7 @@ class ImportCommand(BaseCommand):
     def handle(self, *args: Any, file: str, **options: Any) -> None:
         try:
             report = type(self).importer(file)
-        except (ImportFileError, ImportPartlyPosted) as exc:
+        except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         for line, reason in report.rejected:
             self.stderr.write(f"line {line}: {reason}")

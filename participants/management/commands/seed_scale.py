@@ -1,9 +1,10 @@
 """Generate a large, realistic data set for benchmarks: `seed_scale --participants N --months M`.
 
 Participants (with encrypted NIKs consistent with their birth date and sex) and employers are streamed
-with COPY; contributions are generated in SQL and posted through the same statement as
-`import_contributions` (same rates, rounding, ledger entries and balance rows), one chunk of
-participants per transaction. Each run adds N new KPJs after the ones it made before.
+with COPY; contributions are generated in SQL and posted like `import_contributions` posts them
+(`post_checked_contributions`: same rates and rounding, ledger entries and balance rows through
+`ledger_post_batch`), one chunk of participants per transaction. Each run adds N new KPJs after the
+ones it made before.
 """
 
 from __future__ import annotations
