@@ -63,7 +63,7 @@ class _Raw(io.BytesIO):
 
 
 def test_the_busy_page_is_a_complete_503_with_retry_after() -> None:
-    answer = http.client.HTTPResponse(_Raw((ROOT / "haproxy" / "busy.http").read_bytes()))  # type: ignore[arg-type]
+    answer = http.client.HTTPResponse(_Raw((ROOT / "haproxy" / "busy.http").read_bytes()))
     answer.begin()
     body = answer.read()
     assert answer.status == 503
