@@ -7,8 +7,6 @@ Every thread can hold one pooled connection, so `WEB_CONCURRENCY x WEB_THREADS` 
 import os
 import sys
 
-from portal.gunicorn_worker import QueueWaitConfigError, max_queue_wait_from_env
-
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
@@ -31,16 +29,16 @@ if workers * threads > _budget:
 os.environ.setdefault("DB_POOL_MAX_SIZE", str(threads))
 
 bind = os.environ.get("WEB_BIND", f"127.0.0.1:{_int('PORT', 8000)}")
-# gthread plus load shedding: a request that waited longer than WEB_MAX_QUEUE_WAIT seconds for a
-# thread is answered 503 + Retry-After at once (portal/gunicorn_worker.py).
-worker_class = "portal.gunicorn_worker.SheddingThreadWorker"
-try:
-    max_queue_wait_from_env()
-except QueueWaitConfigError as error:
-    sys.exit(f"Configuration error: {error}")
+worker_class = "gthread"
+# One connection per thread: a worker whose threads are all busy accepts nothing, so the next request
+# goes to a worker with a free thread, or waits in HAProxy's queue, which answers 503 + Retry-After
+# once it has waited WEB_MAX_QUEUE_WAIT seconds (haproxy/haproxy.cfg). gthread's own queue, which
+# nothing bounds in time, stays empty. HAProxy keeps the clients' connections alive and opens one to
+# gunicorn per request, so gunicorn keeps none alive (with no spare connections it could not).
+worker_connections = threads
+keepalive = 0
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
 # The app is imported once, in the arbiter, and warmed before the first fork (when_ready below): a
 # worker (re)started by max_requests is a fork that is ready in milliseconds. Without preloading each
 # restart re-imported Django and every app (~3 s of CPU) while the other worker carried the load, and

@@ -11,7 +11,7 @@ def ratelimit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
 
     Every attempt counts, allowed or not, so hammering past the limit keeps the window full.
     One round trip: INCR and EXPIRE NX in a transaction (the window starts with the first attempt).
-    The cache is always Redis (`portal.cache.PortalRedisCache`, settings.CACHES), also in tests.
+    The cache is always Redis (Django's `RedisCache`, settings.CACHES), also in tests.
     """
     full_key = cache.make_and_validate_key(f"accounts:rl:{key}")
     client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
-"""The Celery app: queues, routing and the task defaults every task in the project uses.
+"""The Celery app and the task defaults every task in the project uses.
 
-Queues: `default`, `payments`, `claims`, `pdf`, `notifications`. Routing is by task name, so a task
-lands on its queue without each call site having to know it. Tasks are enqueued after commit with
-`.delay_on_commit()` (Celery's Django task class provides it), take ids, and are safe to run twice.
+Configuration is the `CELERY_*` Django settings, read through Django's settings object as Celery's
+Django guide does, so `override_settings` reaches Celery too. Queues and routing by task name are in
+settings.py. Tasks are enqueued after commit with `.delay_on_commit()` (Celery's Django task class
+provides it), take ids, and are safe to run twice.
 """
 
 from __future__ import annotations
@@ -14,23 +15,11 @@ from typing import Any
 
 from celery import Celery, shared_task
 from celery.signals import worker_init
-from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-QUEUES = ("default", "payments", "claims", "pdf", "notifications")
-
 app = Celery("portal")
-app.config_from_object("portal.celery_config:CONFIG", namespace="CELERY")
-app.conf.task_queues = [Queue(name) for name in QUEUES]
-# First match wins: PDF rendering and outbound messages have their own workers whatever app owns them.
-app.conf.task_routes = {
-    "*.tasks.render_*": {"queue": "pdf"},
-    "*.tasks.send_*": {"queue": "notifications"},
-    "contributions.tasks.*": {"queue": "payments"},
-    "claims.tasks.*": {"queue": "claims"},
-}
-app.conf.broker_connection_timeout = 3
+app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Task modules inside app sub-packages are not found by the default discovery.
 app.autodiscover_tasks(["participants.ledger", "portal.uploads"])

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from portal.config import ConfigError, Env, check_nik_keys, db_pool_options, mailer_from_url, require
 
@@ -147,7 +148,7 @@ if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1")
 CACHES = {
     "default": {
-        "BACKEND": "portal.cache.PortalRedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,
@@ -419,8 +420,7 @@ NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
 # --- Celery ---------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL
-if CELERY_BROKER_URL.startswith("redis://"):  # plain Redis; rediss:// and sentinel keep kombu's own
-    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -428,6 +428,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "payments", "claims", "pdf", "notifications")]
+# By task name, first match wins: PDF rendering and outbound messages have their own workers whatever
+# app owns them, so a task lands on its queue without each call site having to know it.
+CELERY_TASK_ROUTES = {
+    "*.tasks.render_*": {"queue": "pdf"},
+    "*.tasks.send_*": {"queue": "notifications"},
+    "contributions.tasks.*": {"queue": "payments"},
+    "claims.tasks.*": {"queue": "claims"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

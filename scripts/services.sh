@@ -147,7 +147,9 @@ stop() {
 }
 
 case "$cmd" in
-  start) mkdir -p "$dir"; pg_start; redis_start ;;
+  # HAProxy runs in front of gunicorn in production (haproxy/haproxy.cfg); its tests and the overload
+  # benchmark start their own, so it is only installed here.
+  start) mkdir -p "$dir"; pg_start; redis_start; apt_ensure haproxy haproxy ;;
   stop) stop ;;
   env)
     if [ -z "${DATABASE_URL:-}" ]; then
