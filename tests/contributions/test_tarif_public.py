@@ -156,7 +156,7 @@ def test_tarif_page_bad_date_is_a_form_error(client: Client, tanggal: str, messa
     response = client.get("/tarif/", {"tanggal": tanggal})
     assert response.status_code == 400
     page = response.content.decode()
-    assert f"<li>Tarif yang berlaku pada tanggal: {message}</li>" in page
+    assert f'<li><a href="#id_tanggal">Tarif yang berlaku pada tanggal</a>: {message}</li>' in page
     assert 'id="tariff-history"' not in page
     assert "no-store" in response["Cache-Control"]
 
