@@ -13,7 +13,11 @@ import redis
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import StaffFactory, UserFactory
+from tests.parallel import use_own_redis_databases
+
+use_own_redis_databases()  # before anything below can reach Redis
+
+from tests.factories import StaffFactory, UserFactory  # noqa: E402
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
