@@ -13,7 +13,12 @@ import redis
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import StaffFactory, UserFactory
+from tests.parallel import use_own_redis_databases
+
+use_own_redis_databases()  # before anything below can reach Redis
+
+from tests.database import ensure_template, reset_after_transactional_test  # noqa: E402
+from tests.factories import StaffFactory, UserFactory  # noqa: E402
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,51 +34,32 @@ def _collected_static_files() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _uses_database(request: pytest.FixtureRequest) -> bool:
-    names = set(request.fixturenames)
-    return request.node.get_closest_marker("django_db") is not None or bool(
-        names & {"db", "transactional_db", "live_server"}
-    )
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None, django_db_blocker: Any) -> None:
+    """Test databases are copies of a template migrated once per migration state (tests/database.py)."""
+    with django_db_blocker.unblock():
+        settings.DATABASES["default"]["TEST"]["TEMPLATE"] = ensure_template()
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Rows the data migrations load (rate tables, claim figures, staff groups) for every database test.
+@pytest.fixture(scope="session", autouse=True)
+def _transactional_tests_reset_what_they_changed() -> Iterator[None]:
+    """A transactional test ends by emptying the tables it filled and restoring the reference rows it
+    changed, instead of Django's flush of every table (tests/database.py)."""
+    from django.db import connections
+    from django.test import TransactionTestCase
 
-    A transactional test (live server, threads) ends by flushing every table, data-migration rows
-    included, and pytest does not always run those tests last; reload what is missing before each test.
-    """
-    if not _uses_database(request):
-        return
-    request.getfixturevalue("_django_db_helper")  # database access as the test itself asked for it
-    import importlib
+    flush = TransactionTestCase._fixture_teardown
 
-    from django.apps import apps
-    from django.contrib.auth.models import Group
+    def reset(test_case: TransactionTestCase) -> None:
+        if test_case.available_apps is not None or test_case.serialized_rollback:
+            flush(test_case)  # Django's own semantics for those options
+            return
+        for alias in test_case._databases_names(include_mirrors=False):
+            reset_after_transactional_test(connections[alias])
 
-    from participants.models import Rate
-
-    def load(module: str) -> None:
-        importlib.import_module(module).load(apps, None)
-
-    from django.db import connection, transaction
-
-    with transaction.atomic():
-        # 0002 loads open-ended rows that 0009 then closes: check the no-overlap rule once, at the end.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS rate_no_overlap DEFERRED")
-        if not Rate.objects.filter(program="JHT").exists():
-            load("participants.migrations.0002_rates_and_development")
-        if not Rate.objects.filter(program="KLAIM", component="second_approval_threshold").exists():
-            load("claims.migrations.0002_second_approval_threshold")
-        if not Rate.objects.filter(segment="JAKON").exists():
-            load("contributions.migrations.0002_pmi_jakon_rates")
-        if not Rate.objects.filter(program="JP", component="pension_age").exists():
-            load("participants.migrations.0009_rates_2025_2026")
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS rate_no_overlap IMMEDIATE")
-    if not Group.objects.filter(name="reviewer").exists():
-        load("backoffice.migrations.0003_staff_groups")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", reset)
+        yield
 
 
 @pytest.fixture(autouse=True)

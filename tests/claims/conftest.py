@@ -32,6 +32,6 @@ def frozen() -> Any:
 def rates(transactional_db: None) -> None:
     """A transactional database with the reference rows (rates, claim figures) present.
 
-    Transactional tests flush every table; the autouse `_reference_data` fixture (tests/conftest.py)
-    reloads the data-migration rows before each database test, this one included.
+    The test databases are copies of the migrated template, data-migration rows included, and a
+    transactional test puts back any it changed (tests/database.py).
     """

@@ -3,10 +3,12 @@ the tasks are delivered again (as after a worker crash with acks_late)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
 import pytest
+from celery.signals import task_postrun
 from django.core import mail
 from django.test import Client
 
@@ -47,9 +49,24 @@ def test_settlement_renders_and_emails_once(celery_worker: Any) -> None:
     receipt = Receipt.objects.get(payment=payment)
     first_name, rendered_at = receipt.pdf.name, receipt.rendered_at
     # Redelivery (worker killed after doing the work, before acknowledging it): no second effect.
-    tasks.render_receipt.delay(receipt.pk)
-    tasks.send_payment_receipt.delay(payment.pk)
-    time.sleep(3)  # the solo worker runs them in order; give it time to (not) act
+    finished: dict[str, Any] = {}  # task id -> what the task returned
+    ran = threading.Condition()
+
+    def on_postrun(task_id: str = "", retval: Any = None, **_: Any) -> None:  # the worker thread, per task
+        with ran:
+            finished[task_id] = retval
+            ran.notify_all()
+
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        render = tasks.render_receipt.delay(receipt.pk).id
+        send = tasks.send_payment_receipt.delay(payment.pk).id
+        with ran:
+            assert ran.wait_for(lambda: {render, send} <= finished.keys(), timeout=60), "tasks did not run"
+    finally:
+        task_postrun.disconnect(on_postrun)
+    assert (finished[render], finished[send]) == (False, False)  # nothing rendered or queued again
+    assert Outbox.objects.filter(event="payment_received").count() == 1
     receipt.refresh_from_db()
     assert (receipt.pdf.name, receipt.rendered_at) == (first_name, rendered_at)
     assert receipt.pdf.open("rb").read(4) == b"%PDF"

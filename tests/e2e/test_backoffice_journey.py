@@ -6,7 +6,6 @@ approval (high-value claim); the payout runs on the worker (fake disbursement) a
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import time
 from pathlib import Path
 from typing import Any
@@ -41,15 +40,6 @@ def private_storage(settings: Any, tmp_path: Path) -> Path:
         },
     }
     return location
-
-
-def load_reference_data() -> None:
-    """Transactional tests flush what the data migrations loaded (rates, staff groups): load it again."""
-    from django.apps import apps
-
-    importlib.import_module("participants.migrations.0002_rates_and_development").load(apps, None)
-    importlib.import_module("claims.migrations.0002_second_approval_threshold").load(apps, None)
-    importlib.import_module("backoffice.migrations.0003_staff_groups").load(apps, None)
 
 
 def totp_code(secret: str, *, step: int = 0) -> str:
@@ -90,7 +80,6 @@ def test_petugas_reviews_and_two_approvals_lead_to_payout(
     from django.core.cache import cache
 
     cache.clear()
-    load_reference_data()
     jkt = BranchFactory(code="JKT01", name="Jakarta Salemba")
     petugas = demo_staff("petugas.jkt@demo.portal", "reviewer", jkt)
     supervisor = demo_staff("supervisor.jkt@demo.portal", "supervisor", jkt)

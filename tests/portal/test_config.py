@@ -1,46 +1,39 @@
-"""Bad configuration fails with one line naming the variable, never a traceback."""
+"""Bad configuration fails with one line naming the variable, never a traceback.
+
+The settings module and gunicorn.conf.py run in this process (tests/portal/settings_loader.py); one
+test starts `manage.py check` in a fresh interpreter to see the line and the exit status for real.
+"""
 
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GOOD_PRODUCTION = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "s" * 60,
-    "NIK_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
-    "NIK_BLIND_INDEX_KEY": "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
-    "DJANGO_ALLOWED_HOSTS": "portal.example.id",
-    "DJANGO_READ_DOT_ENV_FILE": "false",
-}
+import manage
+from portal.config import ConfigError
+from tests.portal.settings_loader import (
+    ROOT,
+    UNSET,
+    load_settings,
+    production_environment,
+    run_gunicorn_config,
+)
 
 
-def check(**overrides: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **GOOD_PRODUCTION, **overrides}
-    env = {k: v for k, v in env.items() if v != "<unset>"}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_good_production_configuration_passes() -> None:
-    result = check()
-    assert result.returncode == 0, result.stderr
+def test_good_production_configuration_loads() -> None:
+    settings = load_settings(production_environment())
+    assert settings.DEBUG is False
+    assert settings.ALLOWED_HOSTS == ["portal.example.id"]
+    assert settings.PAYMENT_GATEWAY == "midtrans"
+    assert settings.LOG_FORMAT == "json"
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         (
-            {"DJANGO_SECRET_KEY": "<unset>"},
+            {"DJANGO_SECRET_KEY": UNSET},
             "Configuration error: DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false",
         ),
         (
@@ -48,7 +41,7 @@ def test_good_production_configuration_passes() -> None:
             "Configuration error: DJANGO_SECRET_KEY must be at least 50 characters long",
         ),
         (
-            {"DJANGO_ALLOWED_HOSTS": "<unset>"},
+            {"DJANGO_ALLOWED_HOSTS": UNSET},
             "Configuration error: DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is false",
         ),
         (
@@ -60,7 +53,7 @@ def test_good_production_configuration_passes() -> None:
             "Configuration error: DATABASE_URL must point at PostgreSQL (postgres://...)",
         ),
         (
-            {"REDIS_URL": "<unset>"},
+            {"REDIS_URL": UNSET},
             "Configuration error: REDIS_URL is required, e.g. redis://127.0.0.1:6379/0",
         ),
         (
@@ -74,65 +67,64 @@ def test_good_production_configuration_passes() -> None:
     ],
 )
 def test_bad_configuration_is_one_clear_line(overrides: dict[str, str], message: str) -> None:
-    result = check(**overrides)
+    with pytest.raises(ConfigError) as error:
+        load_settings(production_environment(**overrides))
+    # A SystemExit: the interpreter prints exactly this line and exits with status 1.
+    assert str(error.value) == message
+    assert error.value.code == message
+
+
+def test_manage_py_prints_a_bad_configuration_in_one_line_and_exits_1() -> None:
+    # The smoke test of the path above: a fresh interpreter, as an operator runs it.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=production_environment(DJANGO_SECRET_KEY=UNSET),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
-    assert result.stderr.strip() == message
+    assert result.stderr.strip() == (
+        "Configuration error: DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false"
+    )
     assert "Traceback" not in result.stderr
 
 
 def test_gunicorn_refuses_more_threads_than_the_connection_budget() -> None:
-    env = {
-        **os.environ,
-        **GOOD_PRODUCTION,
-        "WEB_CONCURRENCY": "4",
-        "WEB_THREADS": "8",
-        "DB_CONNECTION_BUDGET": "20",
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--check-config",
-            "-c",
-            "gunicorn.conf.py",
-            "portal.wsgi",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 1
-    assert (
+    environment = production_environment(WEB_CONCURRENCY="4", WEB_THREADS="8", DB_CONNECTION_BUDGET="20")
+    with pytest.raises(SystemExit) as error:
+        run_gunicorn_config(environment)
+    assert error.value.code == (
         "Configuration error: WEB_CONCURRENCY (4) x WEB_THREADS (8) exceeds DB_CONNECTION_BUDGET (20)"
-        in result.stderr
     )
 
 
 def test_unconfigured_checkout_uses_the_local_development_services() -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "REDIS_URL", "PORTAL_PG_PORT", "PORTAL_REDIS_PORT"}
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "DJANGO_DEBUG", "REDIS_URL", "PORTAL_PG_PORT", "PORTAL_REDIS_PORT"}
     }
-    code = (
-        "from django.conf import settings as s; print(s.DEBUG, s.DATABASES['default']['PORT'], s.REDIS_URL)"
+    with pytest.MonkeyPatch.context() as patch:
+        for name in os.environ.keys() - environment.keys():
+            patch.delenv(name)
+        manage.use_local_development_services()  # what manage.py does before Django reads settings
+        settings = load_settings(dict(os.environ))
+    assert (settings.DEBUG, settings.DATABASES["default"]["PORT"], settings.REDIS_URL) == (
+        True,
+        55432,
+        "redis://127.0.0.1:56379/0",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].split() == ["True", "55432", "redis://127.0.0.1:56379/0"]
 
 
 def test_configured_environment_is_never_replaced_by_development_defaults() -> None:
-    result = check(DATABASE_URL="<unset>")
-    assert result.returncode == 1
-    assert result.stderr.strip().startswith("Configuration error: DATABASE_URL is required")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("DATABASE_URL")
+        for name, value in production_environment().items():
+            patch.setenv(name, value)
+        manage.use_local_development_services()
+        assert "DATABASE_URL" not in os.environ
+        with pytest.raises(ConfigError) as error:
+            load_settings(dict(os.environ))
+    assert str(error.value).startswith("Configuration error: DATABASE_URL is required")

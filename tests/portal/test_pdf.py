@@ -1,3 +1,4 @@
+import functools
 import os
 import re
 import subprocess
@@ -9,10 +10,17 @@ import pytest
 from portal.pdf import render_pdf
 
 
-def run_fresh_python(script: str) -> subprocess.CompletedProcess[str]:
-    """Run `script` in a new interpreter with the project's settings (this process has imported and
-    used WeasyPrint already)."""
-    return subprocess.run(
+@functools.cache
+def fresh_web_process() -> tuple[str, str]:
+    """A new interpreter with the project's settings (this process has imported and used WeasyPrint
+    already) loads every view, says whether that imported WeasyPrint, then renders a PDF and exits.
+    Returns its output and its stderr; the two tests at the end of this file read them."""
+    script = (
+        "import django, sys; django.setup(); import portal.urls; print('weasyprint' in sys.modules)\n"
+        "from portal import pdf\n"
+        "pdf.render_pdf('pdf/_test.html', {'title': 'x'}); print(pdf._per_thread.assets[0]._folder)\n"
+    )
+    result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=Path(__file__).resolve().parents[2],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
@@ -20,6 +28,8 @@ def run_fresh_python(script: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, result.stderr
 
 
 def test_render_pdf_embeds_the_vendored_font() -> None:
@@ -43,22 +53,15 @@ def test_render_pdf_refuses_external_resources(url: str) -> None:
 def test_the_web_process_does_not_import_weasyprint() -> None:
     # Loading every view (the URLconf) must not import WeasyPrint: it took ~1.5 s of each web
     # worker's first request. A fresh interpreter, because this test process has imported it.
-    script = "import django, sys; django.setup(); import portal.urls; print('weasyprint' in sys.modules)"
-    result = run_fresh_python(script)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    stdout, _ = fresh_web_process()
+    assert stdout.splitlines()[0] == "False"
 
 
 def test_a_process_that_rendered_a_pdf_exits_cleanly_and_leaves_no_font_folder() -> None:
     # WeasyPrint keeps the loaded fonts in a temporary folder that its FontConfiguration deletes when
     # it is collected; collected at interpreter shutdown it failed and left the folder behind.
-    script = (
-        "import django; django.setup(); from portal import pdf;"
-        " pdf.render_pdf('pdf/_test.html', {'title': 'x'}); print(pdf._per_thread.assets[0]._folder)"
-    )
-    result = run_fresh_python(script)
-    assert result.returncode == 0, result.stderr
-    folder = Path(result.stdout.strip())
+    stdout, stderr = fresh_web_process()
+    folder = Path(stdout.splitlines()[1])
     assert folder.name.startswith("weasyprint-")
     assert not folder.exists()
-    assert "Exception ignored" not in result.stderr
+    assert "Exception ignored" not in stderr

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.portal.test_config import GOOD_PRODUCTION
+from tests.portal.settings_loader import GOOD_PRODUCTION
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
