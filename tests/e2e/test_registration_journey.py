@@ -59,7 +59,9 @@ def test_register_confirm_and_pay_the_first_month(
     page.get_by_label("Alamat").fill("Jl. Suci 10, Bandung")
     page.get_by_label("Nomor HP").fill("0813 2222 3333")
     page.get_by_label("Email").fill("rina.e2e@contoh.id")
-    page.get_by_label("Jenis pekerjaan").select_option(label="Pengemudi ojek / taksi online")
+    # A trader: no discount programme applies, so the bill below holds on any date (the transport
+    # workers' discount and its bill line are pinned in tests/contributions/test_rates_2026.py).
+    page.get_by_label("Jenis pekerjaan").select_option(label="Pedagang / pemilik usaha kecil")
     page.get_by_label("Penghasilan per bulan (Rp)").fill("2.000.000")
     page.get_by_label("Jaminan Hari Tua (JHT)").check()
     page.get_by_label("Kantor cabang").select_option(label="BDG01 Bandung Suci")
