@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: everything CI checks, from a fresh machine. Stops at the first failure.
+# `make test ARGS="tests/claims/test_services.py -k submit"` (or `scripts/test.sh <pytest args>`) runs
+# just pytest with those arguments, without the lint and check steps: the quick loop on one file.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +24,34 @@ export DJANGO_STATIC_ROOT="$LOCAL/test/static"
 export DJANGO_MEDIA_ROOT="$LOCAL/test/media"
 rm -rf "$DJANGO_MEDIA_ROOT"
 
+# pytest exits 5 when it collected nothing: a wrong path or marker, never a pass.
+pytest_phase() {
+  local rc=0 phase_start; phase_start=$(date +%s)
+  run pytest --durations=20 "$@" || rc=$?
+  if [ "$rc" = 5 ]; then die "pytest collected no tests"; fi
+  [ "$rc" = 0 ] || exit "$rc"
+  say "pytest phase took $(( $(date +%s) - phase_start ))s"
+}
+
+compiled_assets() {
+  say "compilemessages + collectstatic"
+  run python manage.py compilemessages --ignore=.venv --ignore=.local >/dev/null
+  run python manage.py collectstatic --noinput >/dev/null
+}
+
+if [ $# -gt 0 ]; then
+  # Only what is stale: a catalogue newer than its compiled file, static files newer than the manifest.
+  stale=""
+  for po in locale/*/LC_MESSAGES/django.po; do [ "${po%.po}.mo" -nt "$po" ] || stale=1; done
+  manifest="$DJANGO_STATIC_ROOT/staticfiles.json"
+  if [ ! -f "$manifest" ] || [ -n "$(find static -newer "$manifest" -print -quit)" ]; then stale=1; fi
+  if [ -n "$stale" ]; then compiled_assets; fi
+  say "pytest $*"
+  pytest_phase "$@"
+  say "make test ARGS=... passed in $(( $(date +%s) - start ))s"
+  exit 0
+fi
+
 say "ruff check";  run ruff check .
 say "ruff format --check"; run ruff format --check .
 say "mypy"; run mypy .
@@ -31,15 +61,18 @@ DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
   DJANGO_ALLOWED_HOSTS=portal.example.id DJANGO_LOG_FORMAT=json \
   NIK_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64)" NIK_BLIND_INDEX_KEY="$(head -c 32 /dev/urandom | base64)" \
   run python manage.py check --deploy --fail-level WARNING
-say "compilemessages + collectstatic"
-run python manage.py compilemessages --ignore=.venv --ignore=.local >/dev/null
-run python manage.py collectstatic --noinput >/dev/null
+compiled_assets
 
-say "pytest"
-set +e
-run pytest --cov --cov-report=term:skip-covered "$@"
-rc=$?
-set -e
-if [ "$rc" = 5 ]; then die "pytest collected no tests"; fi
-[ "$rc" = 0 ] || exit "$rc"
+# The suite in parallel: each pytest-xdist worker has its own PostgreSQL database (cloned from a
+# template migrated once, tests/database.py) and its own Redis databases (tests/parallel.py); `auto` is
+# one worker per core, at most 7 (Redis has 16 databases, two per worker). Browser and real-worker tests
+# follow as their own group: they start Chromium or a Celery worker and wait on them.
+# Line coverage of both groups (sys.monitoring, pyproject.toml: a few per cent of CPU), reported once.
+workers="${PORTAL_TEST_WORKERS:-auto}"
+say "pytest: the suite on $workers workers (without e2e and integration)"
+pytest_phase -n "$workers" --maxprocesses=7 --dist worksteal -m "not e2e and not integration" \
+  --cov --cov-report=
+say "pytest: browser (e2e) and real-worker (integration) tests"
+pytest_phase -n "$workers" --maxprocesses=2 -m "e2e or integration" \
+  --cov --cov-append --cov-report=term:skip-covered
 say "make test passed in $(( $(date +%s) - start ))s"
