@@ -62,17 +62,48 @@ DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
   NIK_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64)" NIK_BLIND_INDEX_KEY="$(head -c 32 /dev/urandom | base64)" \
   run python manage.py check --deploy --fail-level WARNING
 compiled_assets
+pytest_start=$(date +%s)
 
 # The suite in parallel: each pytest-xdist worker has its own PostgreSQL database (cloned from a
 # template migrated once, tests/database.py) and its own Redis databases (tests/parallel.py); `auto` is
-# one worker per core, at most 7 (Redis has 16 databases, two per worker). Browser and real-worker tests
-# follow as their own group: they start Chromium or a Celery worker and wait on them.
-# Line coverage of both groups (sys.monitoring, pyproject.toml: a few per cent of CPU), reported once.
+# one worker per core, at most 7 (Redis has 16 databases, two per worker).
+# Browser (e2e) and real-worker (integration) tests are their own pytest run, started alongside: they
+# mostly wait on Chromium or a Celery worker thread and fill the gaps the suite leaves on the cores.
+# As a serial run they use test_portal and Redis databases 0 and 1, which no xdist worker touches; with
+# PORTAL_TEST_WORKERS=0 (no xdist) they run after the suite instead. Line coverage (sys.monitoring,
+# pyproject.toml: a few per cent of CPU) of both runs is reported once at the end.
 workers="${PORTAL_TEST_WORKERS:-auto}"
+group_log="$LOCAL/test/e2e-integration.log"
+group_coverage="$LOCAL/test/coverage-e2e-integration"
+group_pid=""
+start_group() {
+  # setsid: its own process group, so an early exit (trap below) stops pytest, Chromium and all.
+  COVERAGE_FILE="$group_coverage" setsid "$UV" run --locked --no-sync pytest --durations=20 \
+    -m "e2e or integration" --cov --cov-report= >"$group_log" 2>&1 &
+  group_pid=$!
+  trap 'kill -- -"$group_pid" 2>/dev/null || true; scripts/services.sh stop test' EXIT
+}
+finish_group() {
+  local rc=0
+  wait "$group_pid" || rc=$?
+  trap 'scripts/services.sh stop test' EXIT
+  cat "$group_log"
+  if [ "$rc" = 5 ]; then die "pytest collected no e2e or integration tests"; fi
+  [ "$rc" = 0 ] || die "the browser and real-worker tests failed (output above, also in ${group_log#"$ROOT"/})"
+}
+
+rm -f "$group_coverage"
+if [ "$workers" != 0 ]; then
+  say "pytest: browser (e2e) and real-worker (integration) tests, in the background"
+  start_group
+fi
 say "pytest: the suite on $workers workers (without e2e and integration)"
 pytest_phase -n "$workers" --maxprocesses=7 --dist worksteal -m "not e2e and not integration" \
   --cov --cov-report=
+if [ "$workers" = 0 ]; then start_group; fi
 say "pytest: browser (e2e) and real-worker (integration) tests"
-pytest_phase -n "$workers" --maxprocesses=2 -m "e2e or integration" \
-  --cov --cov-append --cov-report=term:skip-covered
+finish_group
+say "pytest took $(( $(date +%s) - pytest_start ))s"
+run coverage combine --append --quiet "$group_coverage"
+run coverage report --skip-covered
 say "make test passed in $(( $(date +%s) - start ))s"
