@@ -97,7 +97,7 @@ if [ "$workers" != 0 ]; then
   say "pytest: browser (e2e) and real-worker (integration) tests, in the background"
   start_group
 fi
-say "pytest: the suite on $workers workers (without e2e and integration)"
+say "pytest -n $workers: the suite without the e2e and integration tests"
 pytest_phase -n "$workers" --maxprocesses=7 --dist worksteal -m "not e2e and not integration" \
   --cov --cov-report=
 if [ "$workers" = 0 ]; then start_group; fi
