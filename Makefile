@@ -1,11 +1,12 @@
 # The two commands: `make run` starts the portal, `make test` runs every check CI runs.
+# `make test ARGS="tests/claims/test_services.py -k submit"` runs only pytest with those arguments.
 .PHONY: run test lint fmt typecheck messages bench services-stop shell
 
 run:
 	@scripts/run.sh
 
 test:
-	@scripts/test.sh
+	@scripts/test.sh $(ARGS)
 
 lint:
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

