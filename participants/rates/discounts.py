@@ -68,20 +68,25 @@ def pu_programme_for(
     )
 
 
+def _applied(programme: DiscountProgramme, *, jkk_idr: int, jkm_idr: int) -> AppliedDiscount:
+    """What a programme took off, with the programme's own code, label and source for the bill line."""
+    return AppliedDiscount(
+        code=programme.code,
+        label=programme.label,
+        source=programme.source,
+        percent=programme.percent,
+        jkk_idr=jkk_idr,
+        jkm_idr=jkm_idr,
+    )
+
+
 def bpu_discount(shares: BpuShares, programme: DiscountProgramme | None) -> AppliedDiscount | None:
     if programme is None:
         return None
     keep = _HUNDRED - programme.percent
     jkk = shares.jkk_idr - percent_of(shares.jkk_idr, keep) if "JKK" in programme.components else 0
     jkm = shares.jkm_idr - percent_of(shares.jkm_idr, keep) if "JKM" in programme.components else 0
-    return AppliedDiscount(
-        code=programme.code,
-        label=programme.label,
-        source=programme.source,
-        percent=programme.percent,
-        jkk_idr=jkk,
-        jkm_idr=jkm,
-    )
+    return _applied(programme, jkk_idr=jkk, jkm_idr=jkm)
 
 
 def pu_discount(
@@ -102,11 +107,4 @@ def pu_discount(
     jkm = 0
     if "JKM" in programme.components:
         jkm = shares.jkm_idr - percent_of(wage_idr, rates.get("JKM", "PU", "employer") * keep / _HUNDRED)
-    return AppliedDiscount(
-        code=programme.code,
-        label=programme.label,
-        source=programme.source,
-        percent=programme.percent,
-        jkk_idr=jkk,
-        jkm_idr=jkm,
-    )
+    return _applied(programme, jkk_idr=jkk, jkm_idr=jkm)
