@@ -341,7 +341,13 @@ class Contribution(models.Model):
 # The ledger and rate tables are separate modules; import them so Django registers the models.
 from participants.card.models import MembershipCard  # noqa: E402
 from participants.ledger.models import JhtBalance, LedgerEntry  # noqa: E402
-from participants.rates.models import DevelopmentRate, DiscountProgramme, HolidayOverride, Rate  # noqa: E402
+from participants.rates.models import (  # noqa: E402
+    DevelopmentRate,
+    DiscountProgramme,
+    FigureProposal,
+    HolidayOverride,
+    Rate,
+)
 from participants.statements.models import Statement  # noqa: E402
 
 __all__ = [
@@ -351,6 +357,7 @@ __all__ = [
     "DiscountProgramme",
     "Employer",
     "Employment",
+    "FigureProposal",
     "HolidayOverride",
     "ImportBatch",
     "JhtBalance",

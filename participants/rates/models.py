@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.db import models
@@ -185,3 +188,82 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {'libur' if self.is_holiday else 'hari kerja'}"
+
+
+class FigureChange(models.TextChoices):
+    """What a figure proposal changes (participants/rates/proposals.py)."""
+
+    RATE_ADD = "rate_add", _("Tarif baru")
+    RATE_END = "rate_end", _("Tanggal akhir tarif")
+    DEVELOPMENT_SET = "development_set", _("Tingkat pengembangan JHT")
+    DISCOUNT_ADD = "discount_add", _("Program diskon baru")
+    DISCOUNT_END = "discount_end", _("Bulan terakhir program diskon")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu persetujuan")
+    APPROVED = "approved", _("Disetujui dan berlaku di tabel")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class FigureProposal(models.Model):
+    """A change of a figure (a rate, a development rate, a discount programme) proposed by one staff
+    member (maker) and decided by another holding `approve_figureproposal` (checker). Only the approval
+    writes the figure tables; the proposal keeps who proposed and decided, when, why, and the affected
+    rows as they were before and after the approval (`before`, `after`: lists of row snapshots)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("jenis perubahan"), max_length=20, choices=FigureChange.choices)
+    # The proposed values, JSON-safe (decimals and dates as strings); read back by the service.
+    payload = models.JSONField(_("nilai yang diusulkan"))
+    # The row the proposal ends or sets; for a new row, the row the approval created.
+    target_id = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+    source = models.CharField(_("sumber"), max_length=255)
+    reason = models.TextField(_("alasan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    before = models.JSONField(_("sebelum"), default=list, blank=True)
+    after = models.JSONField(_("sesudah"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("usulan perubahan angka")
+        verbose_name_plural = _("usulan perubahan angka")
+        ordering = ["-proposed_at", "-pk"]
+        permissions = [("approve_figureproposal", "Can approve figure changes (checker)")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="figureproposal_has_reason"),
+            models.CheckConstraint(condition=~Q(source=""), name="figureproposal_has_source"),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="figureproposal_maker_is_not_checker",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=ProposalStatus.PENDING, decided_by__isnull=True, decided_at__isnull=True)
+                    | (
+                        ~Q(status=ProposalStatus.PENDING)
+                        & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    )
+                ),
+                name="figureproposal_decided_when_not_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"], name="figureproposal_status_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
