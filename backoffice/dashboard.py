@@ -14,9 +14,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.roles import branch_scope_q, staff_roles
+from backoffice.admin.rates import propose_url
 from claims.models import OPEN_STATUSES, Claim, ClaimPayout, ClaimStatus, PayoutOutcome
 from contributions.models import Channel, Payment, PaymentStatus
 from participants.models import User
+from participants.rates.models import FigureChange
+from participants.rates.proposals import can_decide, can_propose
+from participants.rates.warnings import FigureWarning, figure_warnings
 
 FAILED_PAYOUTS = [o for o in PayoutOutcome.values if o not in (PayoutOutcome.PENDING, PayoutOutcome.SUCCESS)]
 
@@ -87,6 +91,43 @@ def payment_figures(*, user: User, today: dt.date | None = None) -> PaymentFigur
     )
 
 
+@dataclass(frozen=True)
+class FigureAlert:
+    message: str
+    propose_url: str | None  # None: the staff member may not propose
+
+
+def _propose_link(warning: FigureWarning) -> str:
+    if warning.kind == "rate_ending" and warning.name is not None and warning.ends_on is not None:
+        program, segment, component = warning.name
+        return propose_url(
+            FigureChange.RATE_ADD,
+            program=program,
+            segment=segment,
+            component=component,
+            unit=warning.unit,
+            effective_from=(warning.ends_on + dt.timedelta(days=1)).isoformat(),
+        )
+    if warning.kind == "rate_missing" and warning.name is not None:
+        program, segment, component = warning.name
+        return propose_url(FigureChange.RATE_ADD, program=program, segment=segment, component=component)
+    if warning.kind == "discount_ending":
+        return propose_url(FigureChange.DISCOUNT_END, baris=warning.row_id)
+    return propose_url(FigureChange.DEVELOPMENT_SET, year=warning.year)
+
+
+def figure_alerts(*, user: User, today: dt.date | None = None) -> list[FigureAlert] | None:
+    """Figures running out (participants/rates/warnings.py), for the staff who change figures (None for
+    everyone else: figures are national, a branch cannot act on them). Four queries."""
+    if not (can_propose(user) or can_decide(user)):
+        return None
+    proposes = can_propose(user)
+    return [
+        FigureAlert(message=w.message, propose_url=_propose_link(w) if proposes else None)
+        for w in figure_warnings(today=today or timezone.localdate())
+    ]
+
+
 def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
     """UNFOLD["DASHBOARD_CALLBACK"]: the figures for templates/admin/index.html."""
     user = request.user
@@ -97,6 +138,7 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
         {
             "claims_figures": claim_figures(user=user),  # type: ignore[arg-type]
             "payment_figures": payment_figures(user=user),  # type: ignore[arg-type]
+            "figure_alerts": figure_alerts(user=user),  # type: ignore[arg-type]
             "scope_label": str(branch) if branch is not None and not user.is_superuser else None,
         }
     )

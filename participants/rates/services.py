@@ -59,13 +59,3 @@ def rate_close_predecessor(*, program: str, segment: str, component: str, effect
     if predecessor is not None:
         predecessor.effective_to = effective_from - dt.timedelta(days=1)
         predecessor.save(update_fields=["effective_to"])
-
-
-def rate_reopen_predecessor(rate: Rate) -> None:
-    """Before a not-yet-in-force row is deleted: the row it closed runs on to where it would have ended."""
-    Rate.objects.filter(
-        program=rate.program,
-        segment=rate.segment,
-        component=rate.component,
-        effective_to=rate.effective_from - dt.timedelta(days=1),
-    ).update(effective_to=rate.effective_to)

@@ -337,9 +337,9 @@ def test_the_exclusion_constraint_refuses_what_the_check_missed(
 def test_approval_checks_again_a_date_that_has_passed(maker: Any, checker: Any) -> None:
     proposal = propose(maker, cap_2027(effective_from=dt.date(2026, 12, 20)))
     before = table_state()
-    with time_machine.travel(dt.datetime(2026, 12, 21, 9, 0, tzinfo=NOW.tzinfo), tick=False):
-        with pytest.raises(ProposalError) as refused:
-            figure_proposal_approve(actor=checker, proposal_id=proposal.public_id)
+    later = dt.datetime(2026, 12, 21, 9, 0, tzinfo=NOW.tzinfo)
+    with time_machine.travel(later, tick=False), pytest.raises(ProposalError) as refused:
+        figure_proposal_approve(actor=checker, proposal_id=proposal.public_id)
     assert refused.value.code == "not_future"
     assert table_state() == before
 
@@ -546,4 +546,4 @@ def test_two_overlapping_proposals_approved_at_once_write_one_row() -> None:
     assert [r.code for r in results if isinstance(r, ProposalError)] == ["overlap"]
     assert Rate.objects.count() == rows_before + 1
     assert sorted(FigureProposal.objects.values_list("status", flat=True)) == ["approved", "pending"]
-    assert FigureChange.RATE_ADD == FigureProposal.objects.get(status=ProposalStatus.APPROVED).kind
+    assert FigureProposal.objects.get(status=ProposalStatus.APPROVED).kind == FigureChange.RATE_ADD

@@ -1,4 +1,5 @@
-"""Rate tables, claim thresholds and holiday overrides: administrators edit, effective-dated, history."""
+"""Rate tables, claim thresholds and holiday overrides: effective-dated, read-only figure pages (changes go
+through proposals, tests/participants/test_figure_proposals.py), administrators edit holiday overrides."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.test import Client
 from accounts.roles import StaffRole
 from claims.selectors import claim_rules_on
 from claims.service_level import due_date_for
-from participants.rates.models import DevelopmentRate, HolidayOverride, Rate
+from participants.rates.models import DevelopmentRate, DiscountProgramme, HolidayOverride, Rate
 from participants.rates.selectors import public_holidays_between, rate_table_on
 from participants.rates.services import rate_schedule
 from tests.backoffice.payment_factories import staff
@@ -61,32 +62,6 @@ def online_limit() -> Rate:
 ONLINE_LIMIT_ROWS = 2  # Rp10 jt until April 2025, Rp15 jt since May 2025
 
 
-def rate_form(rate: Rate | None = None, **changes: Any) -> dict[str, Any]:
-    data = {
-        "program": "KLAIM",
-        "segment": "ALL",
-        "component": "online_limit",
-        "unit": "rupiah",
-        "value": "15000000",
-        "effective_from": "2026-04-01",
-        "source": "Keputusan Direksi",
-        "confidence": "firm",
-    }
-    if rate is not None:
-        data.update(
-            program=rate.program,
-            segment=rate.segment,
-            component=rate.component,
-            unit=rate.unit,
-            value=str(rate.value),
-            effective_from=rate.effective_from.isoformat(),
-            source=rate.source,
-            confidence=rate.confidence,
-        )
-    data.update(changes)
-    return data
-
-
 # --- Thresholds are effective-dated rows read through one selector ----------------------------
 
 
@@ -107,27 +82,44 @@ def test_claim_thresholds_come_from_the_rate_table() -> None:
     assert rate_table_on(dt.date(2026, 4, 1)).rupiah("KLAIM", "ALL", "online_limit") == 20_000_000
 
 
-# --- Who may edit -------------------------------------------------------------------------------
+# --- Who may edit: nobody edits a figure directly (changes go through proposals) ------------------
+
+
+FIGURE_PAGES = (
+    "/admin/participants/rate/",
+    "/admin/participants/developmentrate/",
+    "/admin/participants/discountprogramme/",
+)
+
+
+@pytest.mark.parametrize("role", ["administrator", "reviewer", "supervisor", "auditor"])
+def test_every_role_only_looks_at_figures(people: dict[str, Any], role: str) -> None:
+    client = client_for(people[role])
+    rate = online_limit()
+    DevelopmentRate.objects.create(year=2026, rate_percent=Decimal("5.000"), source="x")
+    programme = DiscountProgramme.objects.order_by("pk").first()
+    assert programme is not None
+    rows = dict(
+        zip(FIGURE_PAGES, (rate.pk, DevelopmentRate.objects.get(year=2026).pk, programme.pk), strict=True)
+    )
+    for page, pk in rows.items():
+        assert client.get(page).status_code == 200
+        assert client.get(f"{page}{pk}/change/").status_code == 200
+        assert client.get(f"{page}{pk}/history/").status_code == 200
+        assert client.post(f"{page}add/", {"value": "1"}).status_code == 403
+        assert client.post(f"{page}{pk}/change/", {"value": "1"}).status_code == 403
+        assert client.post(f"{page}{pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS
+    assert online_limit().value == Decimal("15000000")
+    assert DevelopmentRate.objects.get(year=2026).rate_percent == Decimal("5.000")
 
 
 @pytest.mark.parametrize("role", ["reviewer", "supervisor", "auditor"])
-def test_other_roles_only_look(people: dict[str, Any], role: str) -> None:
-    client = client_for(people[role])
-    rate = online_limit()
-    assert client.get(RATES).status_code == 200
-    assert client.get(f"{RATES}{rate.pk}/change/").status_code == 200
-    assert client.get(f"{RATES}{rate.pk}/history/").status_code == 200
-    assert client.post(f"{RATES}add/", rate_form()).status_code == 403
-    assert client.post(f"{RATES}{rate.pk}/change/", rate_form(rate, value="1")).status_code == 403
-    assert client.post(f"{RATES}{rate.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert (
-        client.post(
-            "/admin/participants/holidayoverride/add/", {"date": "2026-04-02", "note": "x"}
-        ).status_code
-        == 403
+def test_other_roles_cannot_add_holiday_overrides(people: dict[str, Any], role: str) -> None:
+    response = client_for(people[role]).post(
+        "/admin/participants/holidayoverride/add/", {"date": "2026-04-02", "note": "x"}
     )
-    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS
-    assert online_limit().value == Decimal("15000000")
+    assert response.status_code == 403
     assert not HolidayOverride.objects.exists()
 
 
@@ -135,108 +127,10 @@ def test_staff_without_role_cannot_see_rates() -> None:
     assert client_for(staff(None, BranchFactory())).get(RATES).status_code == 403
 
 
-def test_administrator_adds_a_future_rate_with_history(people: dict[str, Any]) -> None:
-    response = client_for(people["administrator"]).post(f"{RATES}add/", rate_form(value="20000000"))
-    assert response.status_code == 302
-    new = Rate.objects.get(component="online_limit", effective_from=dt.date(2026, 4, 1))
-    assert new.value == Decimal("20000000")
-    record = new.history.get()
-    assert (record.history_type, record.history_user_id) == ("+", people["administrator"].pk)
-    # The figure it replaces now ends the day before (rows of a name never overlap).
-    assert online_limit_in_force().effective_to == dt.date(2026, 3, 31)
-
-
-def test_administrator_cannot_add_a_row_inside_another(people: dict[str, Any]) -> None:
-    client = client_for(people["administrator"])
-    assert (
-        client.post(f"{RATES}add/", rate_form(value="20000000", effective_to="2026-12-31")).status_code == 302
-    )
-    response = client.post(f"{RATES}add/", rate_form(value="1", effective_from="2026-06-01"))
-    assert response.status_code == 200
-    assert "sudah ada tarif lain dengan nama yang sama" in response.content.decode()
-    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS + 1
-
-
-def test_a_rate_in_force_cannot_be_edited(people: dict[str, Any]) -> None:
-    rate = online_limit()
-    # Zero when the rows come from the migrations; reference rows reloaded after a flush have one.
-    history_before = rate.history.count()
-    response = client_for(people["administrator"]).post(
-        f"{RATES}{rate.pk}/change/", rate_form(rate, value="25000000", effective_from="2026-05-01")
-    )
-    assert response.status_code == 200
-    assert "sudah berlaku sejak 01/05/2025 dan tidak boleh diubah" in response.content.decode()
-    rate.refresh_from_db()
-    assert (rate.value, rate.effective_from) == (Decimal("15000000"), dt.date(2025, 5, 1))
-    assert rate.history.count() == history_before
-
-
-@pytest.mark.parametrize("effective_from", ["2026-03-10", "2025-01-01"])
-def test_a_new_rate_must_start_after_today(people: dict[str, Any], effective_from: str) -> None:
-    response = client_for(people["administrator"]).post(
-        f"{RATES}add/", rate_form(value="1", effective_from=effective_from)
-    )
-    assert response.status_code == 200
-    assert "Tanggal berlaku harus setelah hari ini" in response.content.decode()
-    assert Rate.objects.filter(component="online_limit").count() == ONLINE_LIMIT_ROWS
-
-
-def test_a_future_rate_can_be_edited_and_deleted(people: dict[str, Any]) -> None:
-    future = rate_schedule(
-        program="KLAIM",
-        segment="ALL",
-        component="online_limit",
-        unit="rupiah",
-        value=Decimal("20000000"),
-        effective_from=dt.date(2026, 4, 1),
-        source="draft",
-    )
-    client = client_for(people["administrator"])
-    assert client.post(f"{RATES}{future.pk}/change/", rate_form(future, value="21000000")).status_code == 302
-    future.refresh_from_db()
-    assert future.value == Decimal("21000000")
-    assert client.post(f"{RATES}{online_limit_in_force().pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post(f"{RATES}{future.pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not Rate.objects.filter(pk=future.pk).exists()
-    assert online_limit_in_force().effective_to is None  # deleting the future row reopens its predecessor
-    assert [h.history_type for h in Rate.history.filter(id=future.pk).order_by("history_date")] == [
-        "+",
-        "~",
-        "-",
-    ]
-
-
-def online_limit_in_force() -> Rate:
-    return Rate.objects.get(component="online_limit", effective_from=dt.date(2025, 5, 1))
-
-
 def test_no_bulk_delete_of_rates(people: dict[str, Any]) -> None:
     form = client_for(people["administrator"]).get(RATES).context["action_form"]
     names = set() if form is None else {name for name, _ in form.fields["action"].choices}
     assert "delete_selected" not in names
-
-
-def test_development_rate_of_an_ended_year_is_locked(people: dict[str, Any]) -> None:
-    past = DevelopmentRate.objects.get_or_create(
-        year=2025, defaults={"rate_percent": Decimal("6.000"), "source": "x", "assumed": True}
-    )[0]
-    before = (past.rate_percent, past.source)
-    client = client_for(people["administrator"])
-    response = client.post(
-        f"/admin/participants/developmentrate/{past.pk}/change/",
-        {"year": "2025", "rate_percent": "9.000", "source": "x"},
-    )
-    assert response.status_code == 200
-    assert "Tahun 2025 sudah berakhir" in response.content.decode()
-    past.refresh_from_db()
-    assert (past.rate_percent, past.source) == before
-    DevelopmentRate.objects.filter(year=2026).delete()
-    added = client.post(
-        "/admin/participants/developmentrate/add/",
-        {"year": "2026", "rate_percent": "5.500", "source": "RUPS"},
-    )
-    assert added.status_code == 302
-    assert DevelopmentRate.objects.get(year=2026).rate_percent == Decimal("5.500")
 
 
 # --- Holidays ----------------------------------------------------------------------------------
