@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.roles import branch_scope_q, staff_roles
-from backoffice.admin.rates import propose_url
+from backoffice.admin.figure_proposals import propose_url
 from claims.models import OPEN_STATUSES, Claim, ClaimPayout, ClaimStatus, PayoutOutcome
 from contributions.models import Channel, Payment, PaymentStatus
 from participants.models import User
