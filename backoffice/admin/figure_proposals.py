@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy
 
 from backoffice.figure_forms import PROPOSAL_FORMS, TARGETED, DecisionForm, RejectionForm
 from backoffice.scoped_admin import StaffScopedAdmin
-from participants.rates.changes import change_of
 from participants.rates.models import (
     DevelopmentRate,
     DiscountProgramme,
@@ -150,10 +149,6 @@ class FigureProposalAdmin(StaffScopedAdmin):
     readonly_fields = fields
     change_form_before_template = "backoffice/figure_proposal_actions.html"
 
-    @admin.display(description=gettext_lazy("perubahan"))
-    def summary(self, obj: FigureProposal) -> str:
-        return change_of(obj).describe()
-
     @admin.display(description=gettext_lazy("nilai yang diusulkan"))
     def proposed_values(self, obj: FigureProposal) -> SafeString:
         model = KIND_TABLES.get(obj.kind)
@@ -271,7 +266,6 @@ class FigureProposalAdmin(StaffScopedAdmin):
             "opts": FigureProposal._meta,
             "title": DECISIONS[decision],
             "proposal": proposal,
-            "summary": change_of(proposal).describe(),
             "form": form,
         }
         return TemplateResponse(request, "backoffice/figure_decide.html", context)

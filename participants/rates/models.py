@@ -216,6 +216,8 @@ class FigureProposal(models.Model):
     kind = models.CharField(_("jenis perubahan"), max_length=20, choices=FigureChange.choices)
     # The proposed values, JSON-safe (decimals and dates as strings); read back by the service.
     payload = models.JSONField(_("nilai yang diusulkan"))
+    # One line for the lists, written when proposed (the change's `describe()`).
+    summary = models.CharField(_("perubahan"), max_length=255)
     # The row the proposal ends or sets; for a new row, the row the approval created.
     target_id = models.PositiveIntegerField(_("baris"), null=True, blank=True)
     source = models.CharField(_("sumber"), max_length=255)

@@ -71,6 +71,7 @@ def figure_proposal_create(*, actor: Any, change: Change, source: str, reason: s
     return FigureProposal.objects.create(
         kind=change.kind,
         payload=change.payload(),
+        summary=change.describe()[:255],
         target_id=change.target_id,
         source=source,
         reason=reason,

@@ -104,6 +104,27 @@ def test_the_table_buttons_lead_to_prefilled_proposals(maker: Any) -> None:
     assert client.get(f"{PROPOSALS}usul/unknown/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("rate_add", "effective_from"),
+        ("development_set", "rate_percent"),
+        ("discount_add", "work_types"),
+        ("discount_end", "last_period"),
+    ],
+)
+def test_every_proposal_page_opens(maker: Any, kind: str, field: str) -> None:
+    programme = DiscountProgramme.objects.get(code="bpu-transportasi-2026")
+    query = f"?baris={programme.pk}" if kind == "discount_end" else "?year=2027"
+    response = client_for(maker).get(f"{PROPOSALS}usul/{kind}/{query}")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.fields
+    assert set(form.fields) >= {"source", "reason"}
+    if kind == "development_set":
+        assert form["year"].value() == "2027"
+
+
 def test_propose_then_another_administrator_approves(maker: Any, checker: Any) -> None:
     rows = wage_cap_rows()
     response = client_for(maker).post(PROPOSE_RATE, CAP_FORM)

@@ -112,6 +112,7 @@ def test_a_proposal_changes_nothing_until_approved(maker: Any) -> None:
         "Penyesuaian tahunan",
         None,
     )
+    assert proposal.summary == "JP/PU/wage_cap = 11646300 rupiah, berlaku 01/03/2027 s.d. —"
     assert (proposal.before, proposal.after, proposal.decided_by_id, proposal.decided_at) == (
         [],
         [],
