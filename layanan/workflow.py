@@ -39,6 +39,8 @@ PAGES = {
     "datacorrectionrequest": "layanan:corrections",
     "cardreplacementrequest": "layanan:card",
     "wagecomplaint": "layanan:complaints",
+    # lifeevents.ExitDispute reuses this workflow (a URL name only: layanan does not import lifeevents).
+    "exitdispute": "lifeevents:phk",
 }
 
 

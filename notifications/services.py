@@ -51,6 +51,10 @@ EVENTS: dict[str, str] = {
     "service_request_status": NotificationCategory.MEMBERSHIP,
     # A reminder of a branch visit (claims, data updates, cards): the person's membership channels.
     "booking_reminder": NotificationCategory.MEMBERSHIP,
+    # Life events (lifeevents.notices): deadlines and dates the person must not miss.
+    "jkp_deadline": NotificationCategory.CLAIMS,
+    "jht_open": NotificationCategory.CLAIMS,
+    "pension_soon": NotificationCategory.CLAIMS,
     "security_new_login": NotificationCategory.SECURITY,
     "security_password_changed": NotificationCategory.SECURITY,
     "security_email_changed": NotificationCategory.SECURITY,

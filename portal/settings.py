@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "backoffice",
     "branches",
     "layanan",
+    "lifeevents",
     "notifications",
 ]
 
@@ -482,6 +483,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
     "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
+    # Life events (lifeevents): JKP deadline (30 and 7 days), JHT opening, JP 3 months before pension.
+    "lifeevents-reminders-daily": {
+        "task": "lifeevents.tasks.send_life_event_reminders",
+        "schedule": crontab(minute=0, hour=9),  # 09:00 WIB
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     path("payments/", include("contributions.urls")),
     path("layanan/", include("layanan.urls")),
     path("layanan/antrian/", include("branches.urls")),
+    path("peristiwa/", include("lifeevents.urls")),
     path("simulasi/", simulate, name="simulate"),
     path("", include("contributions.tarif_urls")),
     path("daftar/", include("contributions.registration_urls")),

@@ -11,6 +11,7 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     contributions,
     corrections,
     layanan,
+    lifeevents,
     participants,
     rates,
 )

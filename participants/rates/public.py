@@ -52,6 +52,12 @@ COMPONENT_LABELS = {
     "final_tax_years": gettext_lazy("Tarif final berlaku dalam (tahun kalender)"),
     "partial_min_years": gettext_lazy("Kepesertaan minimal untuk klaim sebagian (tahun)"),
     "waiting_months": gettext_lazy("Masa tunggu klaim setelah berhenti bekerja (bulan)"),
+    # Life events (lifeevents, issue 21)
+    "min_months": gettext_lazy("Masa iuran minimal (bulan)"),
+    "window_months": gettext_lazy("Rentang penghitungan iuran sebelum PHK (bulan)"),
+    "consecutive_months": gettext_lazy("Iuran berturut-turut sebelum PHK (bulan)"),
+    "arrears_months": gettext_lazy("Tunggakan iuran pemberi kerja yang masih ditanggung (bulan)"),
+    "accrual_percent": gettext_lazy("Faktor manfaat pensiun per tahun masa iur (%)"),
 }
 
 
