@@ -135,7 +135,7 @@ def dispute(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ServiceRequestError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Sanggahan Anda sudah dikirim ke kantor cabang."))
             return redirect("lifeevents:phk")
