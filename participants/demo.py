@@ -96,7 +96,17 @@ MULTI_B = DemoPerson(
     "multi@demo.portal", "23010000066", MULTI_A.nik, MULTI_A.name,
     MULTI_A.birth_date, "L", "PU", MULTI_A.phone, "JKT01",
 )  # fmt: skip
-PEOPLE = [PEKERJA, RESIGN, MANDIRI, NUNGGAK, MULTI_A, MULTI_B]
+# Life events (docs/life-events.md#demo-personas). PENSIUN's birth date, and so his NIK, are made relative
+# to the day of seeding (`_pension_person`); the values here are placeholders for the account loop.
+PHK = DemoPerson(
+    "phk@demo.portal", "23010000077", "3171036509880004", "Sinta Rahayu",
+    dt.date(1988, 9, 25), "P", "PU", "081211110007", "JKT01",
+)  # fmt: skip
+PENSIUN = DemoPerson(
+    "pensiun@demo.portal", "23010000088", "", "Bambang Suryadi",
+    dt.date(1968, 1, 1), "L", "PU", "081211110008", "JKT01",
+)  # fmt: skip
+PEOPLE = [PEKERJA, RESIGN, MANDIRI, NUNGGAK, MULTI_A, MULTI_B, PHK, PENSIUN]
 
 STAFF: list[tuple[str, str, str, str | None, str]] = [
     # email, first name, last name, branch, role (an accounts.roles group; "admin" = superuser)
@@ -231,6 +241,8 @@ def load_demo_data() -> list[str]:
 
     if not Participant.objects.filter(kpj=PEKERJA.kpj).exists():
         created += _load_participants()
+    if not Participant.objects.filter(kpj=PHK.kpj).exists():
+        created += _load_life_event_people()
     created += _bpu_declarations()
 
     for person in PEOPLE:
@@ -375,3 +387,49 @@ def _load_participants() -> list[str]:
     for year in range(twelve_years_ago.year - 1, today.year):
         development_credit_year(year=year)
     return [f"{r.summary()}" for r in reports] + ["BPU months for mandiri and nunggak", "development returns"]
+
+
+def _pension_person(today: dt.date) -> DemoPerson:
+    """Bambang turns 59 eight months from the day of seeding; his NIK carries that birth date."""
+    birth = add_months(today, 8 - 59 * 12)
+    nik = f"317103{birth:%d%m%y}0005"
+    return DemoPerson(
+        PENSIUN.email, PENSIUN.kpj, nik, PENSIUN.name, birth, PENSIUN.sex, PENSIUN.category, PENSIUN.phone,
+        PENSIUN.branch,
+    )  # fmt: skip
+
+
+def _load_life_event_people() -> list[str]:
+    """A worker laid off (PHK, reported) three months ago with 48 months of contributions (JKP eligible),
+    and one turning 59 within a year, still working, with contributions since 16 years ago."""
+    today = timezone.localdate()
+    last_month = add_months(today.replace(day=1), -1)
+    phk_on = add_months(today, -3)
+    phk_month = phk_on.replace(day=1)
+    phk_wages = {add_months(phk_month, -n): 6_200_000 for n in range(48)}
+    pension = _pension_person(today)
+    pension_first = add_months(today.replace(day=1), -192)
+    pension_wages = {add_months(pension_first, n): 7_500_000 for n in range(192)}
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        people = _write_csv(
+            directory,
+            "participants.csv",
+            PARTICIPANT_COLUMNS,
+            [
+                _participant_row(PHK, "11000003", add_months(phk_month, -60), phk_on),
+                _participant_row(pension, "11000004", pension_first, None),
+            ],
+        )
+        history = _pu_history(
+            PHK.kpj, "11000003", add_months(phk_month, -47), phk_month, phk_wages, today
+        ) + _pu_history(PENSIUN.kpj, "11000004", pension_first, last_month, pension_wages, today)
+        contributions = _write_csv(directory, "contributions.csv", CONTRIBUTION_COLUMNS, history)
+        reports = [import_participants(people), import_contributions(contributions)]
+    problems = [(r.kind, line, reason) for r in reports for line, reason in r.rejected]
+    if problems:
+        raise RuntimeError(f"demo data rejected by the importer: {problems}")
+    Employment.objects.filter(participant__kpj=PHK.kpj).update(
+        exit_reason=ExitReason.PHK, exit_reported_on=phk_on + dt.timedelta(days=2)
+    )
+    return [f"{r.summary()}" for r in reports]

@@ -52,6 +52,16 @@ def test_seed_demo_creates_the_personas_and_is_idempotent(
 
     resign = Participant.objects.get(user__email="resign@demo.portal")
     assert (resign.status, resign.status_reason) == ("nonaktif", "exit_reported")
+    # Life events (docs/life-events.md#demo-personas): laid off three months ago, turning 59 in 8 months.
+    phk = Participant.objects.get(user__email="phk@demo.portal")
+    assert (phk.status, phk.employments.get().end_date, phk.employments.get().exit_reason) == (
+        "nonaktif",
+        dt.date(2026, 8, 22),
+        "phk",
+    )
+    assert Contribution.objects.filter(participant=phk).count() == 48
+    pensiun = Participant.objects.get(user__email="pensiun@demo.portal")
+    assert (pensiun.birth_date, pensiun.status) == (dt.date(1968, 7, 22), "aktif")  # 59 on 22-07-2027
     mandiri = Participant.objects.get(user__email="mandiri@demo.portal")
     assert mandiri.protected_until == dt.date(2026, 12, 31)
     nunggak = Participant.objects.get(user__email="nunggak@demo.portal")
