@@ -111,9 +111,18 @@ def pension(request: HttpRequest) -> HttpResponse:
     person = _person(request, None)
     overview = pension_overview(person=person, today=today) if person is not None else None
     chart = None
+    lump_sum = overview is not None and overview.at_pension.kind == "lump_sum"
     if overview is not None and overview.projection:
-        chart = chart_for(jp_chart_projection(overview.projection, overview.jp.pension.date))
-    context = {"person": person, "overview": overview, "chart": chart, "today": today}
+        chart = chart_for(
+            jp_chart_projection(overview.projection, overview.jp.pension.date, lump_sum=lump_sum)
+        )
+    context = {
+        "person": person,
+        "overview": overview,
+        "chart": chart,
+        "chart_lump_sum": lump_sum,
+        "today": today,
+    }
     return render_page_or_partial(request, "lifeevents/pension.html", "result", context)
 
 

@@ -3,7 +3,6 @@ anonymous), htmx fragments, query budgets and locale-proof SVG numbers."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -144,9 +143,15 @@ def test_pension_page_projection_and_locale_proof_svg(django_assert_max_num_quer
 
 
 def test_pension_page_lump_sum_below_180_months() -> None:
-    worker = near_pension(months=179, birth_date=dt.date(1975, 1, 1))
+    # 120 months so far, 2 more before the pension date (10-03-2027): 122 < 180, a lump sum of 3 % of
+    # Rp6.000.000 x 122 = Rp21.960.000; the chart shows lump sums.
+    worker = near_pension(months=120)
     response = client_for(worker.user).get(PENSION)
-    assert response.context["overview"].jp.estimate.kind == "lump_sum"
+    overview = response.context["overview"]
+    assert (overview.at_pension.kind, overview.at_pension.lump_sum_idr) == ("lump_sum", 21_960_000)
+    assert response.context["chart_lump_sum"] is True
+    assert [b.value_idr for b in response.context["chart"].bars] == [21_600_000, 21_960_000]
+    assert "Perkiraan JP sekaligus per tahun" in response.content.decode()
 
 
 def test_dispute_goes_to_the_employers_branch_queue() -> None:
