@@ -251,7 +251,8 @@ def jp_estimate(
     raw = round_rupiah(Decimal(average_wage_idr) * figures.accrual_percent / 100 * months / 12)
     if months < figures.min_months:
         return JpEstimate("lump_sum", months, average_wage_idr, raw, 0, "", contributions_idr)
-    monthly, limited = raw, ""
+    monthly: int = raw
+    limited = ""
     if figures.benefit_min_idr is not None and raw < figures.benefit_min_idr:
         monthly, limited = figures.benefit_min_idr, "min"
     if figures.benefit_max_idr is not None and raw > figures.benefit_max_idr:

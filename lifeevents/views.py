@@ -8,6 +8,7 @@ that is not the user's → 404, logged as an IDOR attempt (participants.views.ac
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,7 +68,7 @@ def phk(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     person = _person(request, kpj_id)
     reported = person.reported_exit if person else None
-    initial = {}
+    initial: dict[str, Any] = {}
     if reported is not None:
         initial = {
             "tanggal": reported.end_date,
@@ -78,7 +79,9 @@ def phk(request: HttpRequest) -> HttpResponse:
     overview = None
     status = 200
     if person is not None:
-        facts = form.cleaned_data if bound and form.is_valid() else (initial if not bound else None)
+        facts: dict[str, Any] | None = (
+            form.cleaned_data if bound and form.is_valid() else (initial if not bound else None)
+        )
         if facts and facts.get("tanggal"):
             try:
                 overview = phk_overview(
@@ -99,7 +102,9 @@ def phk(request: HttpRequest) -> HttpResponse:
         "form": form,
         "overview": overview,
         "today": today,
-        "exit_type_label": dict(ExitType.choices).get(form.data.get("jenis") or initial.get("jenis", ""), ""),
+        "exit_type_label": dict(ExitType.choices).get(
+            str(form.data.get("jenis") or initial.get("jenis", "")), ""
+        ),
     }
     return render_page_or_partial(request, "lifeevents/phk.html", "result", context, status=status)
 

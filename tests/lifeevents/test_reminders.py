@@ -81,4 +81,4 @@ def test_task_queues_each_reminder_once(settings: Any) -> None:
     assert first == rows.count() >= 1
     assert again == first  # the same unsent rows, nothing new
     assert Outbox.objects.filter(event="jkp_deadline").count() == first
-    assert "15-03-2027" in rows.first().body  # type: ignore[union-attr]
+    assert "15-03-2027" in rows.first().body
