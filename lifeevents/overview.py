@@ -160,6 +160,7 @@ def pension_overview(*, person: Person, today: dt.date) -> PensionOverview:
             today=today,
             pension=position.pension,
             figures=figures,
+            last_period=h.last_period,
         )
         if person.working and position.pension.date > today
         else []

@@ -277,14 +277,18 @@ def jp_projection(
     today: dt.date,
     pension: PensionDate,
     figures: JpFigures,
+    last_period: dt.date | None = None,
 ) -> list[JpYear]:
     """The JP estimate at the end of each year from this year to the pension year, if the worker keeps
-    contributing on `monthly_wage_idr` (already capped) every month from next month until the month
-    before the pension date. The average wage is updated as a running average; no wage growth."""
+    contributing on `monthly_wage_idr` (already capped) every month after the newest recorded month
+    `last_period` (from this month when it is older or unknown; employers report a month after it ends)
+    until the month before the pension date. The average wage is a running average; no wage growth."""
     years: list[JpYear] = []
     months, total_wage = months_so_far, average_wage_idr * months_so_far
     paid = contributions_so_far_idr
-    month = add_months(month_start(today), 1)
+    month = month_start(today)
+    if last_period is not None and last_period >= month:
+        month = add_months(last_period, 1)
     stop = month_start(pension.date)
     monthly_contribution = percent_of(monthly_wage_idr, jp_percent)
     for year in range(today.year, pension.date.year + 1):

@@ -114,6 +114,7 @@ class JpHistory:
     contributions_idr: int  # employer + worker JP, as reported
     average_wage_idr: int  # average JP wage (capped), from the contributions and the JP rate
     last_wage_idr: int  # the newest reported wage, capped at today's JP wage cap
+    last_period: dt.date | None  # the month of that wage
     jp_percent: Decimal  # employer + worker JP rate in force today
 
 
@@ -136,12 +137,15 @@ def jp_history(*, person: Person, today: dt.date) -> JpHistory:
     paid = totals["paid"] or 0
     # Rounded half up once (portal/money.py).
     average = round_rupiah(Decimal(paid) * 100 / percent / months) if months and percent else 0
-    latest = own.filter(participant__category=Category.PU).order_by("-period").values("wage_idr").first()
+    latest = (
+        own.filter(participant__category=Category.PU).order_by("-period").values("wage_idr", "period").first()
+    )
     return JpHistory(
         months=months,
         contributions_idr=paid,
         average_wage_idr=average,
         last_wage_idr=min(latest["wage_idr"], cap) if latest else 0,
+        last_period=latest["period"] if latest else None,
         jp_percent=percent,
     )
 

@@ -130,12 +130,13 @@ def test_pension_page_projection_and_locale_proof_svg(django_assert_max_num_quer
     assert response.status_code == 200
     overview = response.context["overview"]
     assert (overview.jp.pension.date.isoformat(), overview.jp.pension.age) == ("2027-03-10", 59)
-    # 200 months at Rp6.000.000 so far; two more months (Jan-Feb 2027): 1 % x 202/12 x Rp6.000.000.
+    # 200 months at Rp6.000.000 to November 2026; December 2026 to February 2027 follow (203):
+    # 1 % x 203/12 x Rp6.000.000.
     assert [(y.year, y.months, y.estimate.monthly_idr) for y in overview.projection] == [
-        (2026, 200, 1_000_000),
-        (2027, 202, 1_010_000),
+        (2026, 201, 1_005_000),
+        (2027, 203, 1_015_000),
     ]
-    assert '<strong class="jp-monthly">Rp1.010.000</strong>' in body
+    assert '<strong class="jp-monthly">Rp1.015.000</strong>' in body
     svg = body.split('<svg class="jht-chart jp-chart"', 1)[1].split("</svg>", 1)[0]
     assert "style" not in svg
     assert re.search(r'(x|y|x1|x2|y1|y2|width|height)="[0-9]+\.[0-9]+"', svg)  # decimals are there...
@@ -143,14 +144,14 @@ def test_pension_page_projection_and_locale_proof_svg(django_assert_max_num_quer
 
 
 def test_pension_page_lump_sum_below_180_months() -> None:
-    # 120 months so far, 2 more before the pension date (10-03-2027): 122 < 180, a lump sum of 3 % of
-    # Rp6.000.000 x 122 = Rp21.960.000; the chart shows lump sums.
+    # 120 months to November 2026, 3 more before the pension date (10-03-2027): 123 < 180, a lump sum
+    # of 3 % of Rp6.000.000 x 123 = Rp22.140.000; the chart shows lump sums.
     worker = near_pension(months=120)
     response = client_for(worker.user).get(PENSION)
     overview = response.context["overview"]
-    assert (overview.at_pension.kind, overview.at_pension.lump_sum_idr) == ("lump_sum", 21_960_000)
+    assert (overview.at_pension.kind, overview.at_pension.lump_sum_idr) == ("lump_sum", 22_140_000)
     assert response.context["chart_lump_sum"] is True
-    assert [b.value_idr for b in response.context["chart"].bars] == [21_600_000, 21_960_000]
+    assert [b.value_idr for b in response.context["chart"].bars] == [21_780_000, 22_140_000]
     assert "Perkiraan JP sekaligus per tahun" in response.content.decode()
 
 
@@ -198,3 +199,15 @@ def test_bad_dispute_changes_nothing(data: dict[str, str], message: str) -> None
     assert response.status_code == 400
     assert message in response.content.decode()
     assert ExitDispute.objects.count() == 0
+
+
+def test_pension_page_htmx_fragment_and_own_kpj_filter() -> None:
+    worker = near_pension()
+    fragment = client_for(worker.user, **{"HX-Request": "true"}).get(PENSION)
+    assert fragment.status_code == 200
+    assert fragment.content.decode().lstrip().startswith('<section id="result">')
+    laid = laid_off()
+    own = client_for(laid.user).get(PHK, {"kpj": str(laid.public_id)})
+    assert own.status_code == 200
+    assert own.context["reported"].kpj == laid.kpj
+    assert client_for(laid.user).get(PHK, {"kpj": "not-a-uuid"}).status_code == 404

@@ -252,7 +252,7 @@ def test_jp_refuses_negative_inputs() -> None:
 
 def test_jp_projection_to_the_pension_date() -> None:
     # 170 months so far at Rp4.000.000; keeps contributing Rp5.000.000 (3 % = Rp150.000) from January
-    # 2027 until the month before the pension date (1 March 2028): 14 more months.
+    # 2027 until the month before the pension date (1 March 2029): 26 more months.
     pension = pension_date(birth_date=D(1969, 3, 1), schedule=SCHEDULE)
     assert pension.date == D(2029, 3, 1)
     years = jp_projection(
@@ -264,6 +264,7 @@ def test_jp_projection_to_the_pension_date() -> None:
         today=TODAY,
         pension=pension,
         figures=JP,
+        last_period=D(2026, 12, 1),  # this month is already recorded: the next is January 2027
     )
     assert [(y.year, y.months, y.estimate.kind) for y in years] == [
         (2026, 170, "lump_sum"),
@@ -277,6 +278,23 @@ def test_jp_projection_to_the_pension_date() -> None:
     assert years[0].estimate.lump_sum_idr == 20_400_000
     last = years[-1].estimate
     assert (last.average_wage_idr, last.monthly_idr) == (4_132_653, 675_000)
+
+
+def test_jp_projection_counts_this_month_when_it_is_not_recorded_yet() -> None:
+    pension = pension_date(birth_date=D(1969, 3, 1), schedule=SCHEDULE)
+    years = jp_projection(
+        months_so_far=170,
+        average_wage_idr=4_000_000,
+        contributions_so_far_idr=20_400_000,
+        monthly_wage_idr=5_000_000,
+        jp_percent=Decimal(3),
+        today=TODAY,
+        pension=pension,
+        figures=JP,
+        last_period=D(2026, 11, 1),
+    )
+    assert [(y.year, y.months) for y in years] == [(2026, 171), (2027, 183), (2028, 195), (2029, 197)]
+    assert years[0].estimate.lump_sum_idr == 20_550_000
 
 
 # --- The figures in the rate table ---------------------------------------------------------------------
