@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from layanan.errors import ServiceRequestError
 from layanan.models import RequestHistory
@@ -14,7 +15,7 @@ from lifeevents.disputes import exit_dispute_create, exit_dispute_step
 from lifeevents.models import ExitDispute
 from notifications.models import Outbox
 from tests.factories import BranchFactory
-from tests.layanan.conftest import staff_with_role
+from tests.layanan.conftest import logged_in, staff_with_role
 from tests.lifeevents.conftest import laid_off
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,22 @@ def test_one_open_dispute_per_kpj() -> None:
         file(worker)
     assert error.value.code == "already_open"
     assert ExitDispute.objects.count() == 1
+
+
+def test_back_office_queue_pages_and_the_reject_step() -> None:
+    worker = laid_off()
+    dispute = file(worker)
+    reviewer = logged_in(staff_with_role("reviewer", dispute.branch))
+    assert worker.kpj in reviewer.get(reverse("admin:lifeevents_exitdispute_changelist")).content.decode()
+    change = reviewer.get(reverse("admin:lifeevents_exitdispute_change", args=[dispute.pk]))
+    assert change.status_code == 200
+    step = reverse("admin:lifeevents_exitdispute_step", args=[dispute.pk, "tolak"])
+    assert step in change.content.decode()
+    assert reviewer.post(step, {"note": " "}).status_code == 200  # a reason is required: form again
+    assert ExitDispute.objects.get().status == "submitted"
+    assert reviewer.post(step, {"note": "Surat PHK menyebut 15 September."}).status_code == 302
+    assert ExitDispute.objects.get().status == "rejected"
+    other = logged_in(staff_with_role("reviewer", BranchFactory(code="SBY01")))
+    assert worker.kpj not in other.get(reverse("admin:lifeevents_exitdispute_changelist")).content.decode()
+    auditor = logged_in(staff_with_role("auditor", None))
+    assert auditor.get(reverse("admin:lifeevents_exitdispute_changelist")).status_code == 200
