@@ -9,9 +9,10 @@ Run both with the same settings, DJANGO_SECRET_KEY included (sessions are bound 
 (in the bench database) creates N participants with an account and a draft claim each and
 writes one session cookie and claim per line to .local/bench-upload-sessions.txt. `run`:
 
-1. hostile: 16 concurrent uploads of a 1-bit 6300 x 6300 PNG (4.9 KB on disk, 119 MB as RGB), one per
+1. hostile: 16 concurrent uploads of a 1-bit 6300 x 6300 PNG (12 KB on disk, 119 MB as RGB), one per
    account (so the per-user rate limit is not what saves us), while /healthz is polled every 0.25 s and
-   the RSS of every gunicorn worker (children of `--master-pid`) is sampled every 20 ms;
+   the RSS of every gunicorn worker (children of `--master-pid`) is sampled every 20 ms; then the
+   same with the largest PNG still accepted (31 MP RGB), which the decode slots must bound;
 2. PDF bomb: one upload of a PDF with a 200 MB flate stream (about 200 KB on disk);
 3. normal: 20 sequential uploads of a 12 MP, 5 MB phone-like JPEG (bench/upload_processing.py), timed
    end to end over HTTP (upload, sniff, decode, re-encode, store, redirect).
@@ -128,6 +129,16 @@ def flate_bomb_pdf(decoded_mb: int = 200) -> bytes:
     return out.getvalue()
 
 
+def largest_accepted_png() -> bytes:
+    """The worst image still accepted: 5600 x 5600 RGB (31 MP, 125 MB decoded, just under the 128 MiB
+    bound), one colour so that it is small on disk."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (5600, 5600), (230, 228, 220)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _workers(master_pid: int) -> list[int]:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     return [int(pid) for pid in children]
@@ -189,6 +200,36 @@ def _upload(url: str, line: str, name: str, data: bytes, content_type: str) -> t
     return response.status_code, elapsed, error
 
 
+def _burst(url: str, master_pid: int, lines: list[str], name: str, data: bytes, label: str) -> None:
+    sampler = Sampler(url, master_pid)
+    sampler.start()
+    results: list[tuple[int, float, str]] = [(0, 0.0, "")] * len(lines)
+    barrier = threading.Barrier(len(lines))
+
+    def one(i: int) -> None:
+        barrier.wait()
+        results[i] = _upload(url, lines[i], name, data, "image/png")
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(lines))]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    time.sleep(0.5)  # one more RSS/healthz sample after the burst
+    sampler.stop.set()
+    sampler.join()
+    print(f"\n{len(lines)} concurrent uploads of the {label} ({len(data)} bytes), wall {wall:.1f} s")
+    print("  answers:", dict(Counter(f"{code} {error[:60]}" for code, _, error in results)))
+    print(
+        f"  latency: median {statistics.median(r[1] for r in results):.2f} s, "
+        f"max {max(r[1] for r in results):.2f} s"
+    )
+    print(f"  peak RSS per worker (MB): {sorted(round(v) for v in sampler.peak.values())}")
+    print(f"  /healthz during the burst: {dict(sampler.health)}")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -204,33 +245,8 @@ def run(url: str, master_pid: int, concurrency: int, photos: int) -> None:
     print(f"workers {_workers(master_pid)}, idle RSS {[round(_rss_mb(p)) for p in _workers(master_pid)]} MB")
     print(f"hostile PNG {len(png)} bytes; PDF bomb {len(pdf)} bytes; photo {len(jpeg) / 2**20:.2f} MiB")
 
-    sampler = Sampler(url, master_pid)
-    sampler.start()
-    results: list[tuple[int, float, str]] = [(0, 0.0, "")] * concurrency
-    barrier = threading.Barrier(concurrency)
-
-    def one(i: int) -> None:
-        barrier.wait()
-        results[i] = _upload(url, lines[i], "bom.png", png, "image/png")
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    time.sleep(0.5)  # one more RSS/healthz sample after the burst
-    sampler.stop.set()
-    sampler.join()
-    print(f"\n{concurrency} concurrent hostile PNG uploads, wall {wall:.1f} s")
-    print("  answers:", Counter(f"{code} {error}" for code, _, error in results))
-    print(
-        f"  latency: median {statistics.median(r[1] for r in results):.2f} s, "
-        f"max {max(r[1] for r in results):.2f} s"
-    )
-    print(f"  peak RSS per worker (MB): {sorted(round(v) for v in sampler.peak.values())}")
-    print(f"  /healthz during the burst: {dict(sampler.health)}")
+    _burst(url, master_pid, lines[:concurrency], "bom.png", png, "hostile 1-bit PNG")
+    _burst(url, master_pid, lines[:concurrency], "besar.png", largest_accepted_png(), "largest accepted PNG")
 
     code, elapsed, error = _upload(url, lines[concurrency], "bom.pdf", pdf, "application/pdf")
     print(f"\nPDF with a 200 MB flate stream: {code} in {elapsed:.2f} s: {error}")
