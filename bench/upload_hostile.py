@@ -5,7 +5,10 @@ process under 600 MB RSS and /healthz 200; a 5 MB photo processed in <= 2 s).
     python bench/upload_hostile.py prepare --users 17       # accounts, draft claims, sessions
     python bench/upload_hostile.py run --url http://127.0.0.1:8766 --master-pid PID
 
-Run both with the same settings, DJANGO_SECRET_KEY included (sessions are bound to it). `prepare`
+Setup, in the test services' environment with a migrated bench database as DATABASE_URL:
+`. bench/production_env.sh`, then one fixed `DJANGO_SECRET_KEY` for both commands (sessions are bound to
+it), `prepare`, gunicorn (`gunicorn portal.wsgi -c gunicorn.conf.py --daemon --pid P` with `WEB_BIND`,
+`DJANGO_ALLOWED_HOSTS=127.0.0.1`) and a Celery worker (without one `/healthz` is 503), then `run`. `prepare`
 (in the bench database) creates N participants with an account and a draft claim each and
 writes one session cookie and claim per line to .local/bench-upload-sessions.txt. `run`:
 

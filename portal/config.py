@@ -94,7 +94,8 @@ def db_pool_options(*, max_size: int, timeout: float) -> dict[str, Any]:
     `check`: every connection is tested (an empty query) when a request takes it from the pool. An idle
     pooled connection does not notice that PostgreSQL restarted or that its backend was terminated; it
     would fail the first query of the request that gets it (a 503). Checked, a dead one is thrown
-    away and the pool hands out a fresh one, for about 0.1 ms per checkout on a local socket.
+    away and the pool hands out a fresh one. The cost is one round trip per request (measured on the
+    2-core CI machine: 0.05 ms a checkout without the check, 0.65 ms with it at load average 22).
     """
     if max_size < 1:
         raise ConfigError("DB_POOL_MAX_SIZE must be at least 1")
