@@ -75,9 +75,10 @@ def _stream_bytes(stream: pikepdf.Stream, *, limit: int) -> int:
     if not general:
         return len(data)
     for name in general[:-1]:
-        data = _materialise(_DECODERS[name](data), MAX_INTERMEDIATE_BYTES)
-        if data is None:
+        decoded = _materialise(_DECODERS[name](data), MAX_INTERMEDIATE_BYTES)
+        if decoded is None:
             return limit + 1
+        data = decoded
     count = 0
     for piece in _DECODERS[general[-1]](data):
         count += len(piece)
