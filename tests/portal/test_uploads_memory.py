@@ -57,7 +57,7 @@ def _pdf_with_stream(raw: bytes, filters: list[str]) -> bytes:
 
 
 def _flate_bomb(megabytes: int) -> bytes:
-    compressor = zlib.compressobj(9)
+    compressor = zlib.compressobj(1)  # 0.9 MB for 200 MB of spaces, 4x faster to make than level 9
     block = b" " * MB
     raw = b"".join(compressor.compress(block) for _ in range(megabytes)) + compressor.flush()
     return _pdf_with_stream(raw, ["/FlateDecode"])
@@ -125,7 +125,7 @@ def test_a_12_megapixel_rgb_png_is_still_accepted(private_dir: Path, settings: A
 
 def test_pdf_with_a_200_mb_flate_stream_is_refused_and_nothing_stored(private_dir: Path) -> None:
     data = _flate_bomb(200)
-    assert len(data) < 400 * 1024
+    assert len(data) < 1024 * 1024
     tracemalloc.start()
     try:
         with pytest.raises(UploadRejected) as refusal:
