@@ -45,7 +45,13 @@ from contributions.selectors import (
     payment_get_for_user,
     payments_of_user,
 )
-from contributions.services import OpenPaymentExists, PaymentError, payment_cancel, payment_create
+from contributions.services import (
+    OpenPaymentExists,
+    PaymentAlreadyPaid,
+    PaymentError,
+    payment_cancel,
+    payment_create,
+)
 from contributions.simulator import simulation_run
 from participants.models import Category, Participant
 from participants.rates.selectors import rate_table_on
@@ -248,6 +254,9 @@ def payment_cancel_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     if request.method == "POST":
         try:
             payment_cancel(user=request_user(request), public_id=payment.public_id)
+        except PaymentAlreadyPaid as exc:
+            # Not a failure for the participant: the money arrived and is credited.
+            messages.info(request, str(exc))
         except PaymentError as exc:
             messages.error(request, str(exc))
         else:

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is uploading, for the per-user upload rate (portal.uploads.limits).
+    "portal.uploads.middleware.UploadActorMiddleware",
     # Who made a change: history rows written during a request record the signed-in user.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -253,6 +255,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# --- Uploads bounded by memory (portal.uploads.limits, portal.uploads.validation) ---------------
+# Pixels a decode may hold after mode conversion (Pillow keeps RGB as 4 bytes a pixel): a 24 MP RGB
+# PNG fits; a 1-bit 6300 x 6300 PNG (5 KB on disk, 159 MB as RGB) does not.
+UPLOAD_MAX_DECODED_BYTES = env.int("UPLOAD_MAX_DECODED_BYTES", default=128 * 1024 * 1024)
+# What a PDF's compressed streams (flate, LZW, run-length) inflate to, all streams together.
+UPLOAD_PDF_MAX_DECODED_BYTES = env.int("UPLOAD_PDF_MAX_DECODED_BYTES", default=128 * 1024 * 1024)
+# Uploads decoded at once per process, and how long one waits for a turn before "server sibuk": a
+# waiting upload holds a gunicorn thread, so the wait is short (a 12 MP photo decodes in ~0.15 s).
+UPLOAD_DECODE_CONCURRENCY = env.int("UPLOAD_DECODE_CONCURRENCY", default=2)
+UPLOAD_DECODE_WAIT_SECONDS = env.float("UPLOAD_DECODE_WAIT_SECONDS", default=3.0)
+# Upload attempts per user (signed out: per client address) in a fixed window.
+UPLOAD_RATE_LIMIT = env.int("UPLOAD_RATE_LIMIT", default=30)
+UPLOAD_RATE_WINDOW_SECONDS = env.int("UPLOAD_RATE_WINDOW_SECONDS", default=10 * 60)
 
 # --- Security -------------------------------------------------------------------------------------
 
