@@ -392,9 +392,7 @@ def _visible(html: str) -> str:
     return re.sub(r'nonce="[^"]+"', "", html)
 
 
-def test_nik_with_a_kpj_looks_like_a_new_registration_and_the_owner_is_told(
-    nik: str, branch: Branch
-) -> None:
+def test_nik_with_a_kpj_looks_like_a_new_registration_and_the_owner_is_told(nik: str, branch: Branch) -> None:
     """The membership oracle: whoever types a NIK learns nothing about it (issue 16, item 8)."""
     existing = ParticipantFactory(
         nik=nik, birth_date=BORN, sex="P", user=None, email="pemilik@contoh.id", phone="081299990000"
@@ -440,7 +438,9 @@ def test_nik_registered_between_the_steps_answers_like_a_spent_code(
     assert "sudah terdaftar" not in html
     assert list(Participant.objects.all()) == [existing]
     assert User.objects.count() == 0
-    assert Outbox.objects.filter(event="bpu_registration_existing", recipient="pemilik@contoh.id").count() == 1
+    assert (
+        Outbox.objects.filter(event="bpu_registration_existing", recipient="pemilik@contoh.id").count() == 1
+    )
 
 
 def test_email_of_an_existing_account_gets_a_notice_and_can_never_complete(
