@@ -120,10 +120,10 @@ def contacts_of_person(*, nik_index: str = "", user: User | None = None) -> list
                 found.append(contact)
     if user is not None and not found:
         for email in _account_emails(user.pk):
-            contact = email_contact(email, source=ACCOUNT_SOURCE)
-            if contact is not None and ("email", contact.value) not in seen:
-                seen.add(("email", contact.value))
-                found.append(contact)
+            account = email_contact(email, source=ACCOUNT_SOURCE)
+            if account is not None and ("email", account.value) not in seen:
+                seen.add(("email", account.value))
+                found.append(account)
     return found
 
 

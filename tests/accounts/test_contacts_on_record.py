@@ -96,7 +96,7 @@ def test_no_contact_on_record_answers_like_no_match_and_points_to_assisted_verif
     no_contact, no_match = Client(), Client()
     first = start_activation(no_contact, nik)
     # The same typed data once the KPJ has an account: "no match", the page to compare with.
-    participant.user = UserFactory()
+    participant.user = UserFactory.create()
     participant.save()
     second = start_activation(no_match, nik)
     assert first.status_code == second.status_code == 200
@@ -148,13 +148,13 @@ def test_sms_only_record_sends_by_sms_and_offers_no_email(
 
 
 def test_contacts_on_record_selector() -> None:
-    person = ParticipantFactory(email="Rec@Contoh.id", phone="0812-3456-7890")
+    person = ParticipantFactory.create(email="Rec@Contoh.id", phone="0812-3456-7890")
     assert contacts_on_record(person) == [
         ContactOnRecord("email", "rec@contoh.id", "r***@contoh.id", "employer_import"),
         ContactOnRecord("phone", "6281234567890", "0812****90", "employer_import"),
     ]
     # A verified account email comes first; an unverified one is not a contact; no duplicates.
-    user = UserFactory(email="akun@contoh.id")
+    user = UserFactory.create(email="akun@contoh.id")
     user.emailaddress_set.create(email="akun@contoh.id", verified=True, primary=True)
     user.emailaddress_set.create(email="baru@contoh.id", verified=False, primary=False)
     person.user = user

@@ -40,7 +40,7 @@ def person() -> Participant:
     user = UserFactory(email="pemilik@contoh.id")
     user.emailaddress_set.create(email="pemilik@contoh.id", verified=True, primary=True)
     branch = BranchFactory(code="BDG01", name="Bandung Suci", address="Jl. P.H.H. Mustofa 39")
-    return ParticipantFactory(user=user, branch=branch, email="rekam@contoh.id", phone="081299998888")
+    return ParticipantFactory.create(user=user, branch=branch, email="rekam@contoh.id", phone="081299998888")
 
 
 def _event(person: Participant) -> SecurityEvent:

@@ -2,15 +2,15 @@
 built on another branch): the activation help page links to it only when it exists."""
 
 from django.http import HttpResponse
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, include, path
 
 from portal.urls import urlpatterns as portal_urlpatterns
 
-verification_patterns: list[URLPattern | URLResolver] = [
+verification_patterns: list[URLPattern] = [
     path("", lambda request: HttpResponse("verifikasi"), name="start"),
 ]
 
-urlpatterns: list[URLPattern | URLResolver] = [
+urlpatterns = [
     path("verifikasi/", include((verification_patterns, "verification"))),
     *portal_urlpatterns,
 ]

@@ -394,7 +394,7 @@ def _visible(html: str) -> str:
 
 def test_nik_with_a_kpj_looks_like_a_new_registration_and_the_owner_is_told(nik: str, branch: Branch) -> None:
     """The membership oracle: whoever types a NIK learns nothing about it (issue 16, item 8)."""
-    existing = ParticipantFactory(
+    existing = ParticipantFactory.create(
         nik=nik, birth_date=BORN, sex="P", user=None, email="pemilik@contoh.id", phone="081299990000"
     )
     new_nik = make_nik(birth_date=BORN, sex="P", region="357801", serial=78)
@@ -412,7 +412,7 @@ def test_nik_with_a_kpj_looks_like_a_new_registration_and_the_owner_is_told(nik:
         ("sms", "6281299990000"),
     ]
     assert existing.kpj in notice.get(channel="email").body
-    assert "siti@contoh.id" not in notice.values_list("recipient", flat=True)
+    assert "siti@contoh.id" not in list(notice.values_list("recipient", flat=True))
     # No code can complete the known NIK's registration; it answers exactly like a wrong code.
     real = codes[0].body
     guess = "000000" if "000000" not in real else "111111"
@@ -430,7 +430,9 @@ def test_nik_registered_between_the_steps_answers_like_a_spent_code(
 ) -> None:
     client.post(REGISTER, form_data(nik, branch))
     code = code_from_outbox()
-    existing = ParticipantFactory(nik=nik, birth_date=BORN, sex="P", user=None, email="pemilik@contoh.id")
+    existing = ParticipantFactory.create(
+        nik=nik, birth_date=BORN, sex="P", user=None, email="pemilik@contoh.id"
+    )
     response = client.post(CODE, code_data(code), follow=True)
     assert response.redirect_chain[-1][0] == REGISTER
     html = response.content.decode()
