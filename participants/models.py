@@ -157,11 +157,13 @@ class Participant(models.Model):
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     # Where the email and phone above came from: codes go only to contacts on record (contacts.py).
+    # A database default too: the bulk imports insert participants with SQL of their own.
     contact_source = models.CharField(
         _("asal kontak"),
         max_length=20,
         choices=ContactSource.choices,
         default=ContactSource.EMPLOYER_IMPORT,
+        db_default=ContactSource.EMPLOYER_IMPORT,
     )
     category = models.CharField(_("segmen"), max_length=5, choices=Category.choices)
     status = models.CharField(

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalparticipant',
             name='contact_source',
-            field=models.CharField(choices=[('employer_import', 'Impor data pemberi kerja'), ('bpu_registration', 'Pendaftaran BPU'), ('branch', 'Petugas kantor cabang')], default='employer_import', max_length=20, verbose_name='asal kontak'),
+            field=models.CharField(choices=[('employer_import', 'Impor data pemberi kerja'), ('bpu_registration', 'Pendaftaran BPU'), ('branch', 'Petugas kantor cabang')], db_default='employer_import', default='employer_import', max_length=20, verbose_name='asal kontak'),
         ),
         migrations.AddField(
             model_name='participant',
             name='contact_source',
-            field=models.CharField(choices=[('employer_import', 'Impor data pemberi kerja'), ('bpu_registration', 'Pendaftaran BPU'), ('branch', 'Petugas kantor cabang')], default='employer_import', max_length=20, verbose_name='asal kontak'),
+            field=models.CharField(choices=[('employer_import', 'Impor data pemberi kerja'), ('bpu_registration', 'Pendaftaran BPU'), ('branch', 'Petugas kantor cabang')], db_default='employer_import', default='employer_import', max_length=20, verbose_name='asal kontak'),
         ),
     ]
