@@ -167,3 +167,26 @@ def test_contacts_on_record_selector() -> None:
     person.phone, person.user = "", None
     person.save()
     assert contacts_on_record(person) == []
+
+
+def test_no_match_no_contact_and_match_spend_the_same_hashing_work(
+    participant: Participant, nik: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Timing: every outcome of step 1 hashes the password exactly once (the slow part by far)."""
+    from accounts import services
+
+    calls: list[str] = []
+    real = services.make_password
+
+    def counting(password: str) -> str:
+        calls.append(password)
+        return real(password)
+
+    monkeypatch.setattr(services, "make_password", counting)
+    start_activation(Client(), nik, birth_date="1990-05-18")  # no match
+    start_activation(Client(), nik)  # match, code sent
+    participant.email, participant.phone = "", ""
+    participant.save()
+    start_activation(Client(), nik)  # match without a usable contact
+    assert len(calls) == 3
+    assert PendingActivation.objects.count() == 1

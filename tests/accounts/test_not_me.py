@@ -270,3 +270,23 @@ def test_activation_login_of_a_frozen_person_shows_the_instructions(
     assert "Akun ini sedang dibekukan" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert re.search(r"kantor cabang", response.content.decode())
+
+
+def test_login_email_change_through_allauth_tells_the_old_address(person: Participant) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.account.signals import email_changed
+
+    user = person.user
+    old = EmailAddress.objects.get(user=user)
+    new = EmailAddress.objects.create(user=user, email="baru@contoh.id", verified=True, primary=False)
+    old.delete()  # allauth removes the old address once the new one is primary
+    email_changed.send(
+        sender=type(user), request=None, user=user, from_email_address=old, to_email_address=new
+    )
+    event = SecurityEvent.objects.get(kind="contact_change")
+    recipients = set(
+        Outbox.objects.filter(event_key=f"security_event:{event.public_id}").values_list(
+            "recipient", flat=True
+        )
+    )
+    assert recipients == {"pemilik@contoh.id", "baru@contoh.id", "rekam@contoh.id", "6281299998888"}
