@@ -1,5 +1,7 @@
-"""The notices of online accounts (portal.notices): the activation code, and the account security
-notices (new login, password changed, email changed) that always go out, whatever the person chose.
+"""The notices of online accounts (portal.notices): the activation code, the account security
+notices (new login, password changed, email changed) that always go out, whatever the person chose,
+and the security events with their "Bukan saya" link and the frozen-account notice, sent to every
+contact on record (accounts/security_events.py).
 
 Published in the caller's transaction; idempotent through the key. The security notices follow
 allauth's signals (notifications/signals.py) and staff's change of a login email (layanan).

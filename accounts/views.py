@@ -69,7 +69,7 @@ def activate(request: HttpRequest) -> HttpResponse:
                 activation = None
             if activation is None and not form.errors:
                 # One answer for "no match" and "no usable contact on record": the same words, with
-                # the way to assisted verification and the branch (accounts/activate_help.html).
+                # the way to assisted verification and the branch (accounts/includes/assisted_help.html).
                 form.add_error(
                     None,
                     _(
