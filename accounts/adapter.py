@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from allauth.account.internal.stagekit import clear_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from accounts.security_events import account_frozen, frozen_branch
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -22,3 +28,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        """A frozen account ("Bukan saya", accounts/security_events.py) never logs in, whatever
+        the password: the page says which branch restores it. Checked after the password, so it
+        tells nothing to someone who does not know it."""
+        if account_frozen(user=user):
+            clear_login(request)
+            return frozen_response(request, user)
+        return super().pre_login(request, user, **kwargs)
+
+
+def frozen_response(request: HttpRequest, user: Any) -> HttpResponse:
+    return render(request, "accounts/frozen.html", {"branch": frozen_branch(user=user)}, status=403)

@@ -40,7 +40,6 @@ from contributions.declarations import (
 from contributions.forms_registration import BpuRegistrationForm, DeclarationChangeForm, RegistrationCodeForm
 from contributions.models import BpuProfile, PendingBpuRegistration
 from contributions.registration import (
-    NikAlreadyRegistered,
     RegistrationError,
     RegistrationInvalid,
     bpu_registration_confirm,
@@ -122,7 +121,8 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register_code(request: HttpRequest) -> HttpResponse:
     """Step 2: the code and a password. Right code: the KPJ and account exist, the person is logged in
-    and lands on "bayar iuran"; a NIK that already has a KPJ is sent to account activation."""
+    and lands on "bayar iuran". A NIK that already has a KPJ never got a code: its pending row answers
+    like any wrong code (contributions/registration.py)."""
     registration_id = request.session.get(SESSION_KEY)
     if not registration_id:
         messages.info(request, _("Silakan isi formulir pendaftaran dari awal."))
@@ -135,16 +135,6 @@ def register_code(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password1"],
             )
-        except NikAlreadyRegistered:
-            request.session.pop(SESSION_KEY, None)
-            messages.info(
-                request,
-                _(
-                    "NIK Anda sudah terdaftar sebagai peserta, jadi tidak perlu mendaftar lagi. "
-                    "Aktifkan akun online dengan nomor KPJ Anda (tertera di kartu peserta)."
-                ),
-            )
-            return redirect("accounts:activate")
         except RegistrationError as error:
             if error.reason == "invalid":
                 form.add_error("code", _("Kode salah. Periksa email atau SMS Anda lalu coba lagi."))

@@ -59,6 +59,12 @@ EVENTS: dict[str, str] = {
     "bpu_registration_code": NotificationCategory.SERVICE,
     "bpu_registration_email_taken": NotificationCategory.SERVICE,
     "sms_reply": NotificationCategory.SERVICE,
+    # Identity and contacts on record: sent to exactly the contacts on record the publishing app
+    # names (every one of them, whatever the account chose), so they are routed like codes.
+    "security_event": NotificationCategory.SERVICE,
+    "account_frozen": NotificationCategory.SERVICE,
+    "sms_binding_confirm": NotificationCategory.SERVICE,
+    "bpu_registration_existing": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")
 SMS_MAX_CHARS = 306  # two concatenated GSM-7 parts

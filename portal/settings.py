@@ -373,6 +373,14 @@ ACTIVATION_RATE_PER_PHONE = env.int("ACTIVATION_RATE_PER_PHONE", default=5)
 ACTIVATION_RATE_PER_IP = env.int("ACTIVATION_RATE_PER_IP", default=20)
 ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)
 
+# --- Identity and contacts on record (issue 16: "Bukan saya", SMS binding) -------------------------
+# How long a "Bukan saya" link in a security notice works (seconds), and how long a claim filed after
+# an assisted activation or a contact change goes to a video interview automatically (days).
+SECURITY_NOT_ME_MAX_AGE = env.int("SECURITY_NOT_ME_MAX_AGE", default=30 * 24 * 60 * 60)
+SECURITY_INTERVIEW_WINDOW_DAYS = env.int("SECURITY_INTERVIEW_WINDOW_DAYS", default=14)
+# How long the owner's confirmation link works when another phone asks to bind a KPJ (seconds).
+SMS_BINDING_CONFIRM_MAX_AGE = env.int("SMS_BINDING_CONFIRM_MAX_AGE", default=24 * 60 * 60)
+
 # --- Payments (gateways, Midtrans) — owned by the contributions app -------------------------------
 # PAYMENT_GATEWAY=fake (development and tests: charges kept locally, sandbox page at /_dev/gateway/)
 # or midtrans (Core API over httpx). The development server key is public and only signs fake charges.
