@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_activation_code_channel'),
-        ('participants', '0011_participant_contact_source'),
+        ('participants', '0012_participant_contact_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

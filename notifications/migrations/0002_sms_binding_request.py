@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0001_outbox_preferences_sms'),
-        ('participants', '0011_participant_contact_source'),
+        ('participants', '0012_participant_contact_source'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0010_rate_no_overlap'),
+        ('participants', '0011_figure_proposals'),
     ]
 
     operations = [
