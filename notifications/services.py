@@ -59,6 +59,10 @@ EVENTS: dict[str, str] = {
     "bpu_registration_code": NotificationCategory.SERVICE,
     "bpu_registration_email_taken": NotificationCategory.SERVICE,
     "sms_reply": NotificationCategory.SERVICE,
+    # Assisted verification: to the contact given in the request (not yet on record).
+    "verification_received": NotificationCategory.SERVICE,
+    "verification_status": NotificationCategory.SERVICE,
+    "verification_activation": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")
 SMS_MAX_CHARS = 306  # two concatenated GSM-7 parts

@@ -13,4 +13,5 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     layanan,
     participants,
     rates,
+    verification,
 )

@@ -1,0 +1,9 @@
+from django.urls import URLPattern, URLResolver, path
+
+from verification import views_mydata
+
+app_name = "mydata"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views_mydata.my_data, name="index"),
+    path("unduh.json", views_mydata.my_data_json, name="json"),
+]
