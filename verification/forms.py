@@ -40,10 +40,10 @@ class IdentityForm(ActivationForm):
 
 
 def _photo_field(label: Any, help_text: Any) -> UploadField:
+    # The size limit is set per form (RequestForm.__init__), from the settings of the moment.
     return UploadField(
         label=label,
         help_text=help_text,
-        max_bytes=settings.VERIFICATION_PHOTO_MAX_BYTES,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "user"}),
     )
 
@@ -79,6 +79,8 @@ class RequestForm(_NoColonLabels, forms.Form):
 
     def __init__(self, *args: Any, employer_options: list[str], today: dt.date | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        for name in ("ktp", "selfie"):
+            self.fields[name].max_bytes = settings.VERIFICATION_PHOTO_MAX_BYTES  # type: ignore[attr-defined]
         self.fields["last_employer"].choices = employer_choices(employer_options)  # type: ignore[attr-defined]
         self.fields["first_year"].choices = year_choices(today or timezone.localdate())  # type: ignore[attr-defined]
         self.fields["consent_identity"].label = consent_text(CURRENT[ConsentPurpose.IDENTITY_CHECK])
