@@ -84,9 +84,7 @@ def assisted_activation_complete(*, token: str, password: str) -> AssistedActiva
         request = activation_request_for_token(token)
         if request is None:
             raise VerificationError("invalid_link", "invalid link")
-        request = (
-            VerificationRequest.objects.select_for_update().select_related("participant").get(pk=request.pk)
-        )
+        request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
         if request.activated_at is not None:
             raise VerificationError("invalid_link", "invalid link")
         participant = request.participant
