@@ -19,7 +19,7 @@ from notifications.models import Outbox
 from participants.ledger.models import JhtBalance
 from participants.models import Participant, User
 from portal.money import format_rupiah
-from tests.factories import ParticipantFactory, UserFactory
+from tests.factories import ParticipantFactory, UserFactory, post_contribution
 from tests.verification.conftest import NIK, make_request, staff_with_role
 from verification.models import VerificationRequest
 from verification.review import verification_approve, verification_record_call, verification_schedule_call
@@ -166,3 +166,15 @@ def test_my_data_needs_a_login() -> None:
     response = Client().get("/akun/data-saya/unduh.json")
     assert response.status_code == 302
     assert response["Location"].startswith("/akun/login/")
+
+
+def test_my_data_page_has_a_fixed_query_budget(
+    activated: tuple[Client, Participant], django_assert_max_num_queries: Any
+) -> None:
+    """The page's queries do not grow with the person's history (one grouped query per kind)."""
+    client, participant = activated
+    for month in range(1, 13):
+        post_contribution(participant, period=dt.date(2021, month, 1), wage_idr=5_000_000)
+    with django_assert_max_num_queries(12):
+        response = client.get("/akun/data-saya/")
+    assert response.status_code == 200
