@@ -95,6 +95,9 @@ def assisted_activation_complete(*, token: str, password: str) -> AssistedActiva
         user = account_create_for_participant(
             participant=participant, email=request.email, password=password, email_verified=True
         )
+        # ASSISTED ACTIVATION: the account now exists through an assisted check (not a code to a
+        # contact on record). Security events and the "claims within 14 days go to interview" rule
+        # read this moment (`activated_at`); record them here, in this transaction.
         request.activated_at = timezone.now()
         request.activation_token_hash = ""
         request.save(update_fields=["activated_at", "activation_token_hash", "updated_at"])

@@ -30,7 +30,7 @@ def identity_section(user: User) -> Section:
         employments[e.participant_id].append(
             {"employer": e.employer.name, "start": e.start_date, "end": e.end_date}
         )
-    summary: dict[int, dict[str, Any]] = {
+    summary: dict[int, Any] = {
         row["participant_id"]: row
         for row in Contribution.objects.filter(participant_id__in=ids)
         .values("participant_id")

@@ -113,7 +113,7 @@ def test_no_contact_on_record_to_verified_account_with_balance(
     assert (request.identity_matched, request.answers_correct) == (True, 2)
 
     # 2. The petugas of the branch: video call scheduled, held, then approval.
-    staff_page = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
+    staff_page = page.context.browser.new_context().new_page()
     staff_login(staff_page, base, petugas.email)
     staff_page.goto(f"{base}/admin/verification/verificationrequest/")
     expect(staff_page.locator("#result_list")).to_contain_text("2/2")

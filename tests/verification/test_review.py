@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from backoffice.models import AccessKind, AccessLog
 from notifications.models import Outbox
-from participants.models import Participant
-from tests.factories import BranchFactory, UserFactory
+from participants.models import Participant, User
+from tests.factories import BranchFactory
 from tests.verification.conftest import make_request, staff_client, staff_with_role
 from verification.errors import VerificationError
 from verification.models import RejectReason, VerificationHistory, VerificationRequest, VerificationStatus
@@ -137,6 +137,7 @@ def test_approval_makes_the_given_contact_the_contact_on_record(
     assert (participant.email, participant.phone) == ("pemilik.baru@contoh.id", "6281234567890")
     assert participant.history.first().history_change_reason == "verifikasi identitas dibantu"
     assert approved.activation_token_hash != ""
+    assert approved.decided_at is not None
     assert approved.images_delete_after == approved.decided_at + dt.timedelta(days=30)
 
 
@@ -173,7 +174,7 @@ def test_a_non_matching_identity_cannot_be_approved(participant: Participant, br
 
 def test_a_kpj_with_an_account_cannot_be_approved(participant: Participant, branch: Any) -> None:
     item = make_request()
-    participant.user = UserFactory()
+    participant.user = User.objects.create_user(email="sudah.punya@contoh.id")
     participant.save()
     petugas = staff_with_role("reviewer", branch)
     after_call(item, petugas)
