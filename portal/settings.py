@@ -361,7 +361,10 @@ ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)
 # --- Assisted identity verification (verification app) -------------------------------------------
 # Requests (KTP photo + selfie + two questions + video call) per day, per client IP and per typed KPJ.
 VERIFICATION_RATE_PER_IP = env.int("VERIFICATION_RATE_PER_IP", default=10)
+# The KPJ quota counts per (KPJ, client), so a stranger cannot use up the owner's; the ceiling counts
+# every client together and only stops a distributed flood.
 VERIFICATION_RATE_PER_KPJ = env.int("VERIFICATION_RATE_PER_KPJ", default=3)
+VERIFICATION_RATE_PER_KPJ_CEILING = env.int("VERIFICATION_RATE_PER_KPJ_CEILING", default=50)
 VERIFICATION_PHOTO_MAX_BYTES = env.int("VERIFICATION_PHOTO_MAX_BYTES", default=6 * 1024 * 1024)
 # UU PDP retention: images deleted this many days after a decision, or after this many days for a
 # request nobody decided; a withdrawal of consent deletes them at once.

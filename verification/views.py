@@ -42,16 +42,17 @@ def _client(request: HttpRequest) -> str:
 
 
 def _allowed(request: HttpRequest, kpj: str) -> bool:
-    """Count one attempt per client and per KPJ (right or wrong data alike, so no oracle)."""
-    by_client = ratelimit_hit(
-        key=f"verification:ip:{_client(request)}",
-        limit=settings.VERIFICATION_RATE_PER_IP,
-        window_seconds=_DAY,
-    )
-    by_kpj = ratelimit_hit(
-        key=f"verification:kpj:{kpj}", limit=settings.VERIFICATION_RATE_PER_KPJ, window_seconds=_DAY
-    )
-    return by_client and by_kpj
+    """Count one attempt per client, per (KPJ, client) and per KPJ overall, right or wrong data alike
+    (no oracle). The KPJ's own quota is per client, so a stranger cannot use up the owner's; the
+    overall ceiling per KPJ is high and only stops a distributed flood."""
+    client = _client(request)
+    checks = [
+        (f"verification:ip:{client}", settings.VERIFICATION_RATE_PER_IP),
+        (f"verification:kpj:{kpj}:{client}", settings.VERIFICATION_RATE_PER_KPJ),
+        (f"verification:kpj:{kpj}", settings.VERIFICATION_RATE_PER_KPJ_CEILING),
+    ]
+    results = [ratelimit_hit(key=key, limit=limit, window_seconds=_DAY) for key, limit in checks]
+    return all(results)
 
 
 @never_cache

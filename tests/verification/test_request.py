@@ -192,15 +192,20 @@ def test_step_two_without_step_one_goes_back_to_the_start(client: Client, partic
     assert VerificationRequest.objects.count() == 0
 
 
-def test_requests_are_limited_per_kpj(client: Client, participant: Participant, settings: Any) -> None:
+def test_a_stranger_cannot_use_up_the_owners_quota(
+    client: Client, participant: Participant, settings: Any
+) -> None:
+    """Per (KPJ, client): attempts from elsewhere do not count against the owner's browser, until the
+    high ceiling per KPJ."""
     settings.VERIFICATION_RATE_PER_KPJ = 2
-    for n in range(2):
-        other = Client()
-        assert other.post(START_URL, identity(nik=NIK[:-4] + f"{n:04d}")).status_code == 302
-    response = client.post(START_URL, identity())
-    assert response.status_code == 200
+    settings.VERIFICATION_RATE_PER_KPJ_CEILING = 4
+    stranger = Client(REMOTE_ADDR="10.0.0.66")
+    for n in range(3):
+        response = stranger.post(START_URL, identity(nik=NIK[:-4] + f"{n:04d}"))
+    assert response.status_code == 200  # the stranger's third attempt is over their limit
     assert "Terlalu banyak permintaan verifikasi. Silakan coba lagi besok." in response.content.decode()
-    assert "verification_identity" not in client.session
+    assert client.post(START_URL, identity()).status_code == 302  # the owner's browser still may
+    assert Client(REMOTE_ADDR="10.0.0.67").post(START_URL, identity()).status_code == 200  # the ceiling
 
 
 def test_requests_are_limited_per_client(client: Client, participant: Participant, settings: Any) -> None:
