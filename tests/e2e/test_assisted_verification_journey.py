@@ -99,6 +99,9 @@ def test_no_contact_on_record_to_verified_account_with_balance(
     page.get_by_label("Tanggal lahir").fill("14-02-1988")
     page.get_by_role("button", name="Lanjut").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Foto, pertanyaan dan persetujuan")
+    for width in (390, 1366):  # phone first: nothing wider than the screen
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_label("Email yang ingin Anda pakai").fill("pemilik@contoh.id")
     page.get_by_label("Foto KTP", exact=True).set_input_files(photo_file(tmp_path, "ktp.jpg", "navy"))
     page.get_by_label("Swafoto sambil memegang KTP").set_input_files(
