@@ -225,3 +225,24 @@ class VerificationHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class PersonalDataExport(models.Model):
+    """A PDF of "Data saya", rendered by a worker (never in the request) and kept in the private storage
+    for EXPORT_KEEP_HOURS; then the sweep deletes the file and the row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_data_exports"
+    )
+    file = models.CharField(max_length=200, blank=True)  # storage name once rendered
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ekspor data saya")
+        verbose_name_plural = _("ekspor data saya")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.celery import idempotent_task
 from portal.uploads.services import private_storage
+from verification.exports import personal_data_export_render, personal_data_exports_sweep
 from verification.models import ConsentPurpose, VerificationRequest
 from verification.retention import verification_images_sweep
 from verification.verifier import VerifierUnavailable, get_verifier
@@ -74,8 +75,18 @@ def face_matches_pending() -> list[str]:
 
 
 @idempotent_task()
+def render_personal_data_pdf(export_id: str) -> bool:
+    """Render one "Data saya" PDF (queue `pdf`)."""
+    return personal_data_export_render(export_id=export_id)
+
+
+@idempotent_task()
 def sweep_verification() -> int:
-    """Hourly: delete images past their retention date, and queue again face matches that never ran."""
+    """Hourly: delete images past their retention date and old "Data saya" PDFs; queue again face
+    matches and PDFs that never ran."""
     for request_id in face_matches_pending():
         run_face_match.delay(request_id)
+    stale_exports, _deleted = personal_data_exports_sweep()
+    for export_id in stale_exports:
+        render_personal_data_pdf.delay(export_id)
     return verification_images_sweep()

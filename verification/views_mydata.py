@@ -4,20 +4,24 @@ download (the person's own data, NIK included). The sections come from portal.pe
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from participants.views.access import request_user
+from participants.views.access import owned, request_user
 from portal.masking import mask_nik
 from portal.personal_data import Section, personal_data_of_user
+from portal.uploads.serving import private_file_response
+from verification.exports import personal_data_export_get_for_user, personal_data_export_request
 
 
 def _masked(value: Any) -> Any:
@@ -61,3 +65,31 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="data-saya-{stamp}.json"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def my_data_pdf_request(request: HttpRequest) -> HttpResponse:
+    """Ask for the PDF; it is made by a worker, the next page waits for it."""
+    export = personal_data_export_request(user=request_user(request))
+    return redirect("mydata:pdf", export_id=export.pk)
+
+
+@login_required
+@require_GET
+@never_cache
+def my_data_pdf(request: HttpRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    """The PDF once ready (a download), until then a page that reloads itself."""
+    user = request_user(request)
+    export = owned(
+        request,
+        "personal_data_export",
+        export_id,
+        lambda: personal_data_export_get_for_user(user=user, export_id=export_id),
+    )
+    if export.ready_at is None:
+        return render(request, "verification/my_data_pdf_pending.html", {"export": export})
+    stamp = timezone.localtime(export.created_at).date().isoformat()
+    return private_file_response(
+        storage_name=export.file, download_name=f"data-saya-{stamp}.pdf", content_type="application/pdf"
+    )

@@ -21,7 +21,8 @@ from participants.models import Participant, User
 from portal.money import format_rupiah
 from tests.factories import ParticipantFactory, UserFactory, post_contribution
 from tests.verification.conftest import NIK, make_request, staff_with_role
-from verification.models import VerificationRequest
+from verification.exports import personal_data_export_render, personal_data_exports_sweep
+from verification.models import PersonalDataExport, VerificationRequest
 from verification.review import verification_approve, verification_record_call, verification_schedule_call
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,27 @@ def test_my_data_page_has_a_fixed_query_budget(
     with django_assert_max_num_queries(12):
         response = client.get("/akun/data-saya/")
     assert response.status_code == 200
+
+
+def test_my_data_pdf_is_rendered_by_a_worker_and_only_for_its_owner(
+    activated: tuple[Client, Participant], private_storage: Any
+) -> None:
+    client, _participant = activated
+    response = client.post("/akun/data-saya/pdf/")
+    export = PersonalDataExport.objects.get()
+    assert response["Location"] == f"/akun/data-saya/pdf/{export.pk}/"
+    assert client.post("/akun/data-saya/pdf/")["Location"] == response["Location"]  # one at a time
+    pending = client.get(response["Location"])
+    assert 'id="pdf-pending"' in pending.content.decode()
+    assert personal_data_export_render(export_id=str(export.pk)) is True  # what the task runs
+    assert personal_data_export_render(export_id=str(export.pk)) is False  # safe to run twice
+    ready = client.get(response["Location"])
+    assert ready["Content-Type"] == "application/pdf"
+    assert b"".join(ready.streaming_content).startswith(b"%PDF-")
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    assert stranger.get(response["Location"]).status_code == 404
+    # Deleted with its file after a day.
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        assert personal_data_exports_sweep() == ([], 1)
+    assert not PersonalDataExport.objects.exists()
