@@ -84,9 +84,10 @@ def render_personal_data_pdf(export_id: str) -> bool:
 def sweep_verification() -> int:
     """Hourly: delete images past their retention date and old "Data saya" PDFs; queue again face
     matches and PDFs that never ran."""
+    swept = verification_images_sweep()  # first: an image past its date is not matched any more
     for request_id in face_matches_pending():
         run_face_match.delay(request_id)
     stale_exports, _deleted = personal_data_exports_sweep()
     for export_id in stale_exports:
         render_personal_data_pdf.delay(export_id)
-    return verification_images_sweep()
+    return swept

@@ -156,3 +156,29 @@ def test_the_fake_verifier_scores_from_the_files() -> None:
     assert one == again
     assert one.score != other.score
     assert Decimal(0) <= one.score <= Decimal(1)
+
+
+def test_the_hourly_beat_task_sweeps_images_and_requeues_face_matches(
+    participant: Participant, settings: Any, monkeypatch: pytest.MonkeyPatch, private_storage: Path
+) -> None:
+    from portal.celery import app
+    from verification import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["verification-sweep"]
+    assert entry["task"] == "verification.tasks.sweep_verification"
+    assert app.tasks[entry["task"]].name == tasks.sweep_verification.name
+    queued: list[str] = []
+    monkeypatch.setattr(tasks.run_face_match, "delay", queued.append)
+    item = make_request(face_match=True)
+    assert queued == [str(item.pk)]  # queued after the commit of the request
+    queued.clear()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=91)):
+        assert tasks.sweep_verification() == 1  # the undecided request's images, past 90 days
+    assert queued == []  # images gone: nothing left to match
+    assert stored_files(private_storage) == []
+    fresh = make_request(face_match=True, email="baru@contoh.id")
+    queued.clear()  # the broker lost it: the sweep queues it again
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=20)):
+        assert tasks.sweep_verification() == 0
+    assert queued == [str(fresh.pk)]
+    assert VerificationRequest.objects.get(pk=item.pk).images_deleted_at is not None
