@@ -81,6 +81,11 @@ def employer_options(*, kpj: str, participant: Participant | None) -> list[str]:
     return names
 
 
+def employer_options_for_kpj(kpj: str) -> list[str]:
+    """`employer_options` for a typed KPJ, whether or not it exists (the form's step 2)."""
+    return employer_options(kpj=kpj, participant=Participant.objects.filter(kpj=kpj).first())
+
+
 def employer_choices(options: list[str]) -> list[tuple[str, str]]:
     return [
         *((name, name) for name in options),

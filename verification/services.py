@@ -153,7 +153,7 @@ def verification_consent_withdraw(*, request_id: uuid.UUID) -> VerificationReque
             withdrawn_at=now
         )
         fields: list[str] = []
-        if request.has_images or request.images_deleted_at is None:
+        if request.images_deleted_at is None:
             fields += images_release(request, now=now)
         if request.status in OPEN_STATUSES:
             before = request.status

@@ -21,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.ratelimit import ratelimit_hit
-from participants.models import Participant
 from participants.nik import nik_index
 from portal.uploads.middleware import limit_request_body
 from verification.activation import activation_request_for_token, assisted_activation_complete
@@ -29,7 +28,7 @@ from verification.consent import consent_text
 from verification.errors import VerificationError
 from verification.forms import ActivatePasswordForm, IdentityForm, RequestForm
 from verification.links import request_id_from_status_token
-from verification.questions import employer_options
+from verification.questions import employer_options_for_kpj
 from verification.selectors import verification_request_for_status
 from verification.services import Submission, verification_consent_withdraw, verification_request_submit
 
@@ -88,8 +87,7 @@ def details(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Silakan mulai permintaan verifikasi dari awal."))
         return redirect("verification:start")
     kpj = identity["kpj"]
-    participant = Participant.objects.filter(kpj=kpj).first()
-    options = employer_options(kpj=kpj, participant=participant)
+    options = employer_options_for_kpj(kpj)
     form = RequestForm(request.POST or None, request.FILES or None, employer_options=options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -85,6 +85,7 @@ class VerificationRequestAdmin(StaffScopedAdmin):
         "branch",
     )
     list_filter = ("status", "identity_matched")
+    search_fields = ("kpj",)  # the typed KPJ (never a NIK: only its blind index is stored)
     list_select_related = ("branch",)
     ordering = ("created_at",)
     fields = readonly_fields = (
