@@ -65,6 +65,10 @@ EVENTS: dict[str, str] = {
     "account_frozen": NotificationCategory.SERVICE,
     "sms_binding_confirm": NotificationCategory.SERVICE,
     "bpu_registration_existing": NotificationCategory.SERVICE,
+    # Assisted verification: to the contact given in the request (not yet on record).
+    "verification_received": NotificationCategory.SERVICE,
+    "verification_status": NotificationCategory.SERVICE,
+    "verification_activation": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")
 SMS_MAX_CHARS = 306  # two concatenated GSM-7 parts

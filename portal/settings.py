@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "backoffice",
     "branches",
     "layanan",
+    "verification",
     "notifications",
 ]
 
@@ -380,6 +381,26 @@ SECURITY_NOT_ME_MAX_AGE = env.int("SECURITY_NOT_ME_MAX_AGE", default=30 * 24 * 6
 SECURITY_INTERVIEW_WINDOW_DAYS = env.int("SECURITY_INTERVIEW_WINDOW_DAYS", default=14)
 # How long the owner's confirmation link works when another phone asks to bind a KPJ (seconds).
 SMS_BINDING_CONFIRM_MAX_AGE = env.int("SMS_BINDING_CONFIRM_MAX_AGE", default=24 * 60 * 60)
+# --- Assisted identity verification (verification app) -------------------------------------------
+# Requests (KTP photo + selfie + two questions + video call) per day, per client IP and per typed KPJ.
+VERIFICATION_RATE_PER_IP = env.int("VERIFICATION_RATE_PER_IP", default=10)
+# The KPJ quota counts per (KPJ, client), so a stranger cannot use up the owner's; the ceiling counts
+# every client together and only stops a distributed flood.
+VERIFICATION_RATE_PER_KPJ = env.int("VERIFICATION_RATE_PER_KPJ", default=3)
+VERIFICATION_RATE_PER_KPJ_CEILING = env.int("VERIFICATION_RATE_PER_KPJ_CEILING", default=50)
+VERIFICATION_PHOTO_MAX_BYTES = env.int("VERIFICATION_PHOTO_MAX_BYTES", default=6 * 1024 * 1024)
+# UU PDP retention: images deleted this many days after a decision, or after this many days for a
+# request nobody decided; a withdrawal of consent deletes them at once.
+VERIFICATION_IMAGE_RETENTION_DAYS = env.int("VERIFICATION_IMAGE_RETENTION_DAYS", default=30)
+VERIFICATION_OPEN_RETENTION_DAYS = env.int("VERIFICATION_OPEN_RETENTION_DAYS", default=90)
+VERIFICATION_STATUS_LINK_DAYS = env.int("VERIFICATION_STATUS_LINK_DAYS", default=120)
+VERIFICATION_ACTIVATION_DAYS = env.int("VERIFICATION_ACTIVATION_DAYS", default=7)
+# The face match (verification.verifier.IdentityVerifier); the fake scores from the files, or a fixed
+# VERIFICATION_FAKE_SCORE (e.g. "0.92").
+VERIFICATION_IDENTITY_VERIFIER = env.str(
+    "VERIFICATION_IDENTITY_VERIFIER", default="verification.verifier.FakeIdentityVerifier"
+)
+VERIFICATION_FAKE_SCORE = env.str("VERIFICATION_FAKE_SCORE", default="")
 
 # --- Payments (gateways, Midtrans) — owned by the contributions app -------------------------------
 # PAYMENT_GATEWAY=fake (development and tests: charges kept locally, sandbox page at /_dev/gateway/)
@@ -506,6 +527,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
     "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
+    # Verification images past their retention date, and face matches that never ran.
+    "verification-sweep": {"task": "verification.tasks.sweep_verification", "schedule": crontab(minute=20)},
 }
 
 # --- Logging --------------------------------------------------------------------------------------

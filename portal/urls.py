@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("akun/", include("accounts.urls")),
     path("akun/notifikasi/", include("notifications.urls")),
+    path("akun/verifikasi/", include("verification.urls")),
+    path("akun/data-saya/", include("verification.mydata_urls")),
     path("sms/", include("notifications.sms_urls")),
     # allauth's own names (account_login, account_logout, mfa_index, ...) cannot live in a namespace.
     path("akun/", include("allauth.urls")),

@@ -14,4 +14,5 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     participants,
     rates,
     recovery,
+    verification,
 )
