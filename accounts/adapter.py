@@ -1,10 +1,31 @@
-"""allauth adapter: no open signup, Indonesian generic errors, safe post-login redirects."""
+"""allauth adapter: no open signup, Indonesian generic errors, safe post-login redirects, login
+throttling per (account, client) with device cookies, and password reset codes through the outbox."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from accounts import lockout, notices
+from accounts.devices import device_remember
+from accounts.ratelimit import client_ip
+
+# One message for every failed login, whatever was typed (email, NIK or KPJ), and whether the
+# password was wrong or the client has to wait (accounts.lockout): neither existence nor a lockout
+# shows. The login page always offers the unlock code next to it.
+LOGIN_FAILED = _(
+    "Email/NIK/nomor KPJ atau kata sandi salah, atau terlalu banyak percobaan. "
+    "Periksa kembali lalu coba lagi nanti."
+)
+_RESET_CODE_TEMPLATE = "account/email/password_reset_code"
+_NOBODY = "throttled@login.invalid"  # the reserved .invalid domain: never an account's address
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -12,13 +33,54 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        # One message for every failed login, whatever was typed (email, NIK or KPJ).
-        "email_password_mismatch": _(
-            "Email/NIK/nomor KPJ atau kata sandi salah. Periksa kembali lalu coba lagi."
-        ),
-        "invalid_login": _("Email/NIK/nomor KPJ atau kata sandi salah. Periksa kembali lalu coba lagi."),
+        "email_password_mismatch": LOGIN_FAILED,
+        "invalid_login": LOGIN_FAILED,
         "too_many_login_attempts": _("Terlalu banyak percobaan masuk. Coba lagi nanti."),
     }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The one client address of the portal (TRUSTED_PROXY_COUNT, accounts.ratelimit), also for
+        allauth's own rate limits and session list."""
+        return client_ip(request)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """allauth's authentication behind the (account, client) throttle. A throttled attempt is
+        answered like a wrong password, and costs what one costs: it authenticates an address that
+        can never exist (the backends hash the password as they do for an unknown account)."""
+        account = str(credentials.get("email") or credentials.get("username") or "")
+        attempt = lockout.login_attempt(request, account=account)
+        if not attempt.allowed:
+            django_authenticate(request, email=_NOBODY, password=str(credentials.get("password") or ""))
+            return None
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            lockout.login_failed(attempt)
+        else:
+            lockout.login_succeeded(attempt)
+        return user
+
+    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
+        """Signed in (password, and TOTP where the account has it): the browser becomes a known
+        device of the account (accounts.devices)."""
+        response = super().post_login(request, user, **kwargs)
+        email = getattr(user, "email", "")
+        if email:
+            device_remember(request, response, account=email)
+        return response
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Password reset codes leave through the notification outbox after the request, like every
+        other code: no SMTP round trip inside the request, which would only happen for addresses
+        that have an account (a timing oracle). Other allauth mail keeps allauth's way."""
+        if template_prefix == _RESET_CODE_TEMPLATE:
+            notices.password_reset_code(
+                email=email,
+                code=str(context["code"]),
+                minutes=int(allauth_settings.PASSWORD_RESET_BY_CODE_TIMEOUT) // 60,
+                language=translation.get_language() or "id",
+            )
+            return
+        super().send_mail(template_prefix, email, context)

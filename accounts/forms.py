@@ -170,3 +170,21 @@ class ResendCodeForm(forms.Form):
     """Ask for a new code, by email or by SMS."""
 
     channel = forms.ChoiceField(choices=CODE_CHANNELS)
+
+
+class UnlockRequestForm(_NoColonLabels, forms.Form):
+    """ "Akun terkunci?": the login (email, NIK or KPJ) whose throttle the code should clear."""
+
+    login = forms.CharField(
+        label=_("Email, NIK atau nomor KPJ"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class UnlockCodeForm(ActivationCodeForm):
+    """The 6-digit unlock code (the activation code's field and checks)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Kode buka kunci")

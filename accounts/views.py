@@ -5,7 +5,6 @@ Login, logout, password reset, TOTP and session lists are allauth's views with o
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.forms import ActivationCodeForm, ActivationForm, ResendCodeForm
 from accounts.models import PendingActivation
-from accounts.ratelimit import ratelimit_hit
+from accounts.quotas import activation_quota_hit
 from accounts.services import (
     ActivationError,
     account_logout_everywhere,
@@ -30,7 +29,6 @@ from accounts.services import (
 )
 
 SESSION_KEY = "accounts_activation_id"
-_HOUR = 60 * 60
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,14 +39,7 @@ def activate(request: HttpRequest) -> HttpResponse:
     form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = get_client_ip_address(request) or "unknown"
-        allowed_ip = ratelimit_hit(
-            key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-        )
-        allowed_kpj = ratelimit_hit(
-            key=f"activate:kpj:{data['kpj']}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
-        )
-        if not (allowed_ip and allowed_kpj):
+        if not activation_quota_hit(request=request, kpj=data["kpj"]):
             form.add_error(None, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
         else:
             activation = activation_start(
@@ -128,18 +119,11 @@ def activate_resend(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Pilih email atau SMS."))
         return redirect("accounts:activate_code")
-    ip = get_client_ip_address(request) or "unknown"
     kpj = (
         PendingActivation.objects.filter(pk=activation_id).values_list("participant__kpj", flat=True).first()
         or "unknown"
     )
-    allowed_ip = ratelimit_hit(
-        key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-    )
-    allowed_kpj = ratelimit_hit(
-        key=f"activate:kpj:{kpj}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
-    )
-    if not (allowed_ip and allowed_kpj):
+    if not activation_quota_hit(request=request, kpj=kpj):
         messages.error(request, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
         return redirect("accounts:activate_code")
     try:

@@ -59,6 +59,9 @@ EVENTS: dict[str, str] = {
     "bpu_registration_code": NotificationCategory.SERVICE,
     "bpu_registration_email_taken": NotificationCategory.SERVICE,
     "sms_reply": NotificationCategory.SERVICE,
+    # Login throttling and password reset (accounts.unlock, accounts.adapter): codes, where asked.
+    "login_unlock_code": NotificationCategory.SERVICE,
+    "password_reset_code": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")
 SMS_MAX_CHARS = 306  # two concatenated GSM-7 parts

@@ -20,16 +20,15 @@ def _language() -> str:
 
 @receiver(user_logged_in, dispatch_uid="notifications.new_login")
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from axes.helpers import get_client_ip_address
-
     from accounts.notices import security_new_login
+    from accounts.ratelimit import client_ip
 
     if request is None or not getattr(user, "email", ""):
         return
     security_new_login(
         user=user,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        ip=get_client_ip_address(request) or "",
+        ip=client_ip(request, default=""),
         language=_language(),
     )
 
