@@ -168,3 +168,10 @@ def test_the_unlock_page_is_accessible_and_needs_no_script(client: Client) -> No
     assert "<h1>Akun terkunci? Kirim kode buka kunci</h1>" in html
     assert '<label for="id_login">Email, NIK atau nomor KPJ</label>' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", html)
+
+
+def test_the_unlock_pages_speak_english_when_chosen(client: Client, settings: Any) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "<h1>Account locked? Send an unlock code</h1>" in client.get(UNLOCK_URL).content.decode()
+    response = client.post("/akun/login/", {"login": "x@contoh.id", "password": WRONG})
+    assert "Wrong email/NIK/KPJ number or password, or too many attempts." in response.content.decode()
