@@ -64,7 +64,7 @@ class SavedSearch:
     label: str
 
 
-def search_token_new(*, user_id: int, term: str, lookup: dict[str, str]) -> str:
+def search_token_new(*, user_id: int | None, term: str, lookup: dict[str, str]) -> str:
     """Keep `lookup` (the query filter, e.g. the NIK's blind index) for `user_id` and return the
     `?q=` value that stands for it."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(12)
@@ -72,10 +72,10 @@ def search_token_new(*, user_id: int, term: str, lookup: dict[str, str]) -> str:
     return token
 
 
-def search_token_get(*, user_id: int, token: str) -> SavedSearch | None:
+def search_token_get(*, user_id: int | None, token: str) -> SavedSearch | None:
     """The search `token` stands for, if it is still kept and was made by `user_id`."""
     saved = cache.get(_key(token))
-    if not isinstance(saved, dict) or saved.get("user") != user_id:
+    if user_id is None or not isinstance(saved, dict) or saved.get("user") != user_id:
         return None
     return SavedSearch(lookup=dict(saved["lookup"]), label=str(saved["label"]))
 

@@ -61,7 +61,7 @@ def _body(response: Any) -> str:
 
 @pytest.fixture
 def owner_account(db: None) -> User:
-    return UserFactory(email="pemilik@contoh.id")
+    return UserFactory.create(email="pemilik@contoh.id")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from notifications.models import Outbox
-from participants.models import Participant, User
+from participants.models import Participant
 from tests.accounts.test_lockout import GENERIC, WRONG, _body, _from, _guess, _login, _signed_in
 from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory
 
@@ -30,9 +30,8 @@ def _behind_one_proxy(settings: Any) -> None:
 @pytest.fixture
 def member(db: None) -> Participant:
     """A participant with an online account and a phone on record."""
-    return ParticipantFactory(
-        user=UserFactory(email="anggota@contoh.id"), phone="081234567890", kpj="23010000011"
-    )
+    user = UserFactory.create(email="anggota@contoh.id")
+    return ParticipantFactory.create(user=user, phone="081234567890", kpj="23010000011")
 
 
 def _attack(account: str) -> None:
@@ -52,7 +51,8 @@ def _code(outbox: Outbox) -> str:
 
 
 def test_the_owner_signs_in_from_a_fresh_browser_after_the_unlock_code(member: Participant) -> None:
-    user: User = member.user
+    user = member.user
+    assert user is not None
     _attack(user.email)
     fresh = Client()
     assert GENERIC in _login(fresh, user.email, TEST_PASSWORD, "203.0.113.60").content.decode()
