@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from accounts.checks import trusted_proxy_count_check
 from accounts.ratelimit import client_ip, client_network
+from tests.portal.settings_loader import UNSET, load_settings, production_environment
 
 
 def _request(remote: str, forwarded: str | None = None) -> Any:
@@ -85,3 +86,15 @@ def test_the_deploy_check_is_quiet_otherwise(
     _production(settings, proxy_header=proxy_header, count_set=count_set)
     settings.DEBUG = debug
     assert trusted_proxy_count_check() == []
+
+
+@pytest.mark.parametrize(("value", "count", "is_set"), [(UNSET, 0, False), ("1", 1, True), ("0", 0, True)])
+def test_production_settings_know_whether_the_count_was_given(value: str, count: int, is_set: bool) -> None:
+    s = load_settings(production_environment(TRUSTED_PROXY_COUNT=value))
+    assert (
+        count,
+        is_set,
+        count,
+    ) == (s.TRUSTED_PROXY_COUNT, s.TRUSTED_PROXY_COUNT_SET, s.ALLAUTH_TRUSTED_PROXY_COUNT)
+    # The device cookie is host-only and secure in production.
+    assert (s.DEVICE_COOKIE_NAME, s.SESSION_COOKIE_SECURE) == ("__Host-portal_device", True)
