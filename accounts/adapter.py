@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -13,8 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import lockout, notices
+from accounts import lockout
 from accounts.devices import device_remember
+from accounts.password_reset import password_reset_mail_queue
 from accounts.ratelimit import client_ip
 
 # One message for every failed login, whatever was typed (email, NIK or KPJ), and whether the
@@ -25,6 +25,7 @@ LOGIN_FAILED = _(
     "Periksa kembali lalu coba lagi nanti."
 )
 _RESET_CODE_TEMPLATE = "account/email/password_reset_code"
+_UNKNOWN_ACCOUNT_TEMPLATE = "account/email/unknown_account"
 _NOBODY = "throttled@login.invalid"  # the reserved .invalid domain: never an account's address
 
 
@@ -72,14 +73,15 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Password reset codes leave through the notification outbox after the request, like every
-        other code: no SMTP round trip inside the request, which would only happen for addresses
-        that have an account (a timing oracle). Other allauth mail keeps allauth's way."""
-        if template_prefix == _RESET_CODE_TEMPLATE:
-            notices.password_reset_code(
+        """Password reset: the code for an account's address, and allauth's "unknown account" mail for
+        any other address, both become one recorded job for the worker (accounts.password_reset),
+        which queues the code in the outbox for accounts only and sends nothing to other addresses.
+        The request does the same work either way: no SMTP inside it, no timing oracle. Other allauth
+        mail keeps allauth's way."""
+        if template_prefix in {_RESET_CODE_TEMPLATE, _UNKNOWN_ACCOUNT_TEMPLATE}:
+            password_reset_mail_queue(
                 email=email,
-                code=str(context["code"]),
-                minutes=int(allauth_settings.PASSWORD_RESET_BY_CODE_TIMEOUT) // 60,
+                code=str(context.get("code") or "") if template_prefix == _RESET_CODE_TEMPLATE else "",
                 language=translation.get_language() or "id",
             )
             return

@@ -301,7 +301,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # The activation code already proved the address; allauth's own verification would be a second loop.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# allauth's "unknown account" mail is never sent: accounts.adapter turns it, like a reset code, into
+# one job for the worker, so a reset request costs the same for any address (accounts.password_reset).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -490,6 +492,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=16),  # the day before, 16:00 WIB
     },
     "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
+    "accounts-password-reset-sweep": {
+        "task": "accounts.tasks.sweep_password_reset_mail",
+        "schedule": 300.0,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------
