@@ -58,7 +58,7 @@ class PortalLoginForm(_NoColonLabels, LoginForm):
     """allauth's login form whose `login` field takes an email, a NIK or a KPJ.
 
     The identifier is resolved to the account's email before allauth authenticates, so everything
-    downstream (allauth rate limits, axes lockouts, MFA stage, usersessions) sees one account key.
+    downstream (allauth rate limits, the login throttle, MFA stage, usersessions) sees one account key.
     Unknown identifiers resolve to a placeholder email and still run one password hash (allauth's
     backend mitigates timing), and every failure shows the same message.
     """
