@@ -57,10 +57,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             django_authenticate(request, email=_NOBODY, password=str(credentials.get("password") or ""))
             return None
         user = super().authenticate(request, **credentials)
-        if user is None:
-            lockout.login_failed(attempt)
-        else:
-            lockout.login_succeeded(attempt)
+        if user is not None:
+            lockout.login_succeeded(attempt)  # a failure is already counted (lockout.login_attempt)
         return user
 
     def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:

@@ -18,14 +18,16 @@ Counters are forgotten LOGIN_THROTTLE_FORGET seconds after their last failure; a
 client's own counter; an unlock code (accounts.unlock) clears the account's untrusted budget and the
 unlocking client's, and gives that browser a device cookie.
 
-State lives in Redis (the Django cache's server): one hash (failures, last failure time) per budget,
-one round trip to check an attempt and one to record a failure. Not a lock table in PostgreSQL: a
+State lives in Redis (the Django cache's server): one hash (failures, last failure time) per budget.
+An attempt is checked *and counted as a failure* in one atomic step (a Lua script) before the password
+is checked, and given back if the password was right: parallel requests cannot all slip through the
+moment a wait ends, each one is counted before the next is checked. Not a lock table in PostgreSQL: a
 thousand addresses make no thousand rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,32 +39,51 @@ from accounts.ratelimit import client_ip, client_network
 
 _MINUTE = 60
 
+# KEYS: the budgets' hashes, then (untrusted clients) the address's per-minute counter.
+# ARGV: now, base delay, maximum delay, forget after, per-minute limit (0: no counter), then each
+# budget's free failures. Returns 1 and counts the attempt in every budget, or 0 and counts nothing.
+_CHECK_AND_COUNT = """
+local now, base, cap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local forget, per_minute = tonumber(ARGV[4]), tonumber(ARGV[5])
+local budgets = #KEYS
+if per_minute > 0 then budgets = budgets - 1 end
+for i = 1, budgets do
+  local state = redis.call('HMGET', KEYS[i], 'failures', 'last')
+  if state[1] and state[2] then
+    local failures, free = tonumber(state[1]), tonumber(ARGV[5 + i])
+    if failures >= free then
+      local wait = math.min(cap, base * 2 ^ math.min(failures - free, 30))
+      if now < tonumber(state[2]) + wait then return 0 end
+    end
+  end
+end
+if per_minute > 0 and tonumber(redis.call('GET', KEYS[#KEYS]) or '0') >= per_minute then return 0 end
+for i = 1, budgets do
+  redis.call('HINCRBY', KEYS[i], 'failures', 1)
+  redis.call('HSET', KEYS[i], 'last', ARGV[1])
+  redis.call('EXPIRE', KEYS[i], forget)
+end
+if per_minute > 0 then
+  redis.call('INCR', KEYS[#KEYS])
+  redis.call('EXPIRE', KEYS[#KEYS], 120)
+end
+return 1
+"""
+
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """One login attempt's budgets. `allowed` is False while any of them makes the client wait."""
+    """One login attempt. `allowed`: it may check the password, and is already counted as a failure
+    in `budgets` (and `ip_key`); False while any budget makes the client wait (nothing counted)."""
 
-    account: str  # accounts.devices.account_tag of the login email
-    client: str  # "dev:<nonce>" for a known browser, "ip:<address or /64>" otherwise
-    network: str
-    trusted: bool
     allowed: bool
-
-    def budgets(self) -> list[tuple[str, int]]:
-        """(Redis key, free failures) of the budgets this attempt counts against."""
-        own = (_key(f"login:{self.account}:{self.client}"), int(settings.LOGIN_FREE_FAILURES))
-        if self.trusted:
-            return [own]
-        shared = (_key(f"login:{self.account}:untrusted"), int(settings.LOGIN_ACCOUNT_FREE_FAILURES))
-        return [own, shared]
+    own: str  # this client's budget (a known browser's, or this address's for this account)
+    shared: str  # the account's budget for untrusted clients; "" for a known browser
+    ip_key: str  # the address's failures this minute across accounts; "" for a known browser
 
 
 def _key(name: str) -> str:
     return cache.make_and_validate_key(f"accounts:{name}")
-
-
-def _ip_key(network: str) -> str:
-    return _key(f"login-ip:{network}:{int(timezone.now().timestamp()) // _MINUTE}")
 
 
 def _redis() -> object:
@@ -79,56 +100,47 @@ def delay_seconds(*, failures: int, free: int) -> int:
 
 
 def login_attempt(request: HttpRequest, *, account: str) -> LoginAttempt:
-    """The budgets of an attempt on `account` (a login email, or the placeholder of an unknown
-    login) from this request's client, and whether it may go ahead now."""
+    """Check an attempt on `account` (a login email, or the placeholder of an unknown login) from this
+    request's client and, if it may go ahead, count it as a failure until `login_succeeded` says
+    otherwise. One round trip."""
     tag = account_tag(account)
     nonce = device_nonce(request, account=account)
-    network = client_network(client_ip(request))
-    attempt = LoginAttempt(
-        account=tag,
-        client=f"dev:{nonce}" if nonce else f"ip:{network}",
-        network=network,
-        trusted=nonce is not None,
-        allowed=True,
-    )
-    pipe = _redis().pipeline(transaction=False)  # type: ignore[attr-defined]
-    keys = attempt.budgets()
-    for key, _free in keys:
-        pipe.hmget(key, "failures", "last")
-    if not attempt.trusted:
-        pipe.get(_ip_key(network))
-    results = pipe.execute()
     now = timezone.now().timestamp()
-    allowed = True
-    for (_key_name, free), (failures, last) in zip(keys, results[: len(keys)], strict=True):
-        if failures is not None and last is not None:
-            wait = delay_seconds(failures=int(failures), free=free)
-            allowed = allowed and now >= float(last) + wait
-    if not attempt.trusted and results[-1] is not None:
-        allowed = allowed and int(results[-1]) < int(settings.LOGIN_FAILURES_PER_IP_MINUTE)
-    return replace(attempt, allowed=allowed)
-
-
-def login_failed(attempt: LoginAttempt) -> None:
-    """Count a wrong password against the attempt's budgets (one round trip)."""
-    now = timezone.now().timestamp()
-    forget = int(settings.LOGIN_THROTTLE_FORGET)
-    pipe = _redis().pipeline(transaction=True)  # type: ignore[attr-defined]
-    for key, _free in attempt.budgets():
-        pipe.hincrby(key, "failures", 1)
-        pipe.hset(key, "last", repr(now))
-        pipe.expire(key, forget)
-    if not attempt.trusted:
-        ip_key = _ip_key(attempt.network)
-        pipe.incr(ip_key)
-        pipe.expire(ip_key, 2 * _MINUTE)
-    pipe.execute()
+    if nonce is not None:
+        own, shared, ip_key = _key(f"login:{tag}:dev:{nonce}"), "", ""
+        budgets = [(own, int(settings.LOGIN_FREE_FAILURES))]
+    else:
+        network = client_network(client_ip(request))
+        own, shared = _key(f"login:{tag}:ip:{network}"), _key(f"login:{tag}:untrusted")
+        ip_key = _key(f"login-ip:{network}:{int(now) // _MINUTE}")
+        budgets = [
+            (own, int(settings.LOGIN_FREE_FAILURES)),
+            (shared, int(settings.LOGIN_ACCOUNT_FREE_FAILURES)),
+        ]
+    keys = [key for key, _free in budgets] + ([ip_key] if ip_key else [])
+    args = [
+        repr(now),
+        int(settings.LOGIN_DELAY_BASE),
+        int(settings.LOGIN_DELAY_MAX),
+        int(settings.LOGIN_THROTTLE_FORGET),
+        int(settings.LOGIN_FAILURES_PER_IP_MINUTE) if ip_key else 0,
+        *[free for _key_name, free in budgets],
+    ]
+    allowed = _redis().eval(_CHECK_AND_COUNT, len(keys), *keys, *args)  # type: ignore[attr-defined]
+    return LoginAttempt(allowed=bool(allowed), own=own, shared=shared, ip_key=ip_key)
 
 
 def login_succeeded(attempt: LoginAttempt) -> None:
-    """The right password: this client's own budget starts again. The account's untrusted budget
-    does not (a success in between must not reset an attack spread over other addresses)."""
-    _redis().delete(_key(f"login:{attempt.account}:{attempt.client}"))  # type: ignore[attr-defined]
+    """The right password: this client's own budget starts again, and the attempt is taken back from
+    the shared and per-minute counts. The shared budget's earlier failures stay (a success in between
+    must not reset an attack spread over other addresses)."""
+    pipe = _redis().pipeline(transaction=True)  # type: ignore[attr-defined]
+    pipe.delete(attempt.own)
+    if attempt.shared:
+        pipe.hincrby(attempt.shared, "failures", -1)
+    if attempt.ip_key:
+        pipe.decr(attempt.ip_key)
+    pipe.execute()
 
 
 def login_unlock(request: HttpRequest, *, account: str) -> None:

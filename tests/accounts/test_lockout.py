@@ -243,3 +243,18 @@ def test_counters_keep_no_email_or_address_in_the_clear(owner_account: User) -> 
     keys = [key.decode() for key in cache._cache.get_client().keys("*")]
     assert any(account_tag(owner_account.email) in key for key in keys)
     assert not any(owner_account.email in key for key in keys)
+
+
+def test_parallel_attempts_cannot_all_slip_through_when_a_wait_ends(owner_account: User) -> None:
+    """Each attempt is counted before the next is checked (one atomic step in Redis): ten requests
+    arriving together once the wait is over get one password check between them, not ten."""
+    from accounts.lockout import login_attempt
+
+    request = RequestFactory().post(LOGIN_URL, **_from("198.51.100.44"))
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        for _ in range(settings.LOGIN_FREE_FAILURES):
+            assert login_attempt(request, account=owner_account.email).allowed
+        assert not login_attempt(request, account=owner_account.email).allowed
+        clock.shift(dt.timedelta(seconds=30))
+        together = [login_attempt(request, account=owner_account.email).allowed for _ in range(10)]
+    assert together == [True] + [False] * 9
