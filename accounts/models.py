@@ -183,3 +183,26 @@ class RecoveryCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetMail(models.Model):
+    """One password reset asked for an address, known or not: the request's whole work is this row and
+    its task (accounts.password_reset), so a known and an unknown address cost the request the same.
+    The worker decides whether the address is an account's and only then queues the code in the
+    notification outbox; either way it blanks the code and marks the row done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"))
+    # The code allauth keeps in the visitor's session; empty for unknown addresses (allauth made none).
+    code = models.CharField(max_length=32, blank=True)
+    language = models.CharField(max_length=5, default="id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email atur ulang kata sandi")
+        verbose_name_plural = _("email atur ulang kata sandi")
+        indexes = [models.Index(fields=["done_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ allauth's signals (notifications/signals.py) and staff's change of a login email
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 
 from accounts.models import PendingActivation, RecoveryCase, SecurityEvent
 from participants.contacts import ContactOnRecord
-from participants.models import User
+from participants.models import Participant, User
 from portal.notices import Notice, absolute_url, publish
 
 
@@ -175,4 +176,36 @@ def account_frozen(*, case: RecoveryCase, contacts: list[ContactOnRecord], langu
         context=context,
         contacts=contacts,
         language=language,
+    )
+
+
+def password_reset_code(*, email: str, code: str, minutes: int, language: str) -> list[int]:
+    """allauth's password reset code, to the address it was asked for (only ever an account's own:
+    allauth sends nothing for unknown addresses). One key per code sent."""
+    return publish(
+        Notice(
+            event="password_reset_code",
+            key=f"password-reset:{uuid.uuid4()}",
+            context={"code": code, "minutes": minutes},
+            email=email,
+            language=language,
+            sensitive=True,
+        )
+    )
+
+
+def login_unlock_code(*, user: User, code: str, minutes: int, language: str) -> list[int]:
+    """The unlock code (accounts.unlock) to the contacts on record: the account's email, and by SMS
+    the phone on record of the participant the account belongs to, if there is one."""
+    participant = Participant.objects.filter(user=user).exclude(phone="").order_by("pk").first()
+    return publish(
+        Notice(
+            event="login_unlock_code",
+            key=f"login-unlock:{uuid.uuid4()}",
+            context={"code": code, "minutes": minutes},
+            email=user.email,
+            phone=participant.phone if participant is not None else None,
+            language=language,
+            sensitive=True,
+        )
     )

@@ -5,7 +5,6 @@ Login, logout, password reset, TOTP and session lists are allauth's views with o
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -21,7 +20,7 @@ from accounts.adapter import frozen_response
 from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.forms import ActivationCodeForm, ActivationForm, ResendCodeForm
 from accounts.models import PendingActivation
-from accounts.ratelimit import ratelimit_hit
+from accounts.quotas import activation_quota_hit
 from accounts.security_events import account_frozen
 from accounts.services import (
     ActivationError,
@@ -32,7 +31,6 @@ from accounts.services import (
 )
 
 SESSION_KEY = "accounts_activation_id"
-_HOUR = 60 * 60
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,14 +42,7 @@ def activate(request: HttpRequest) -> HttpResponse:
     no_code = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = get_client_ip_address(request) or "unknown"
-        allowed_ip = ratelimit_hit(
-            key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-        )
-        allowed_kpj = ratelimit_hit(
-            key=f"activate:kpj:{data['kpj']}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
-        )
-        if not (allowed_ip and allowed_kpj):
+        if not activation_quota_hit(request=request, kpj=data["kpj"]):
             form.add_error(None, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
         else:
             try:
@@ -153,18 +144,11 @@ def activate_resend(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Pilih email atau SMS."))
         return redirect("accounts:activate_code")
-    ip = get_client_ip_address(request) or "unknown"
     kpj = (
         PendingActivation.objects.filter(pk=activation_id).values_list("participant__kpj", flat=True).first()
         or "unknown"
     )
-    allowed_ip = ratelimit_hit(
-        key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-    )
-    allowed_kpj = ratelimit_hit(
-        key=f"activate:kpj:{kpj}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
-    )
-    if not (allowed_ip and allowed_kpj):
+    if not activation_quota_hit(request=request, kpj=kpj):
         messages.error(request, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
         return redirect("accounts:activate_code")
     try:

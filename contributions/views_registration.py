@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -30,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.codes import code_ttl_seconds
 from accounts.forms import ResendCodeForm
-from accounts.ratelimit import ratelimit_hit
+from accounts.ratelimit import client_ip, ratelimit_hit
 from contributions.declarations import (
     DeclarationError,
     bpu_declaration_change,
@@ -56,7 +55,7 @@ _HOUR = 60 * 60
 
 def _allowed(request: HttpRequest, *, index: str, email: str) -> bool:
     """Count one code sending against the client IP, the NIK (by its blind index) and the email."""
-    ip = get_client_ip_address(request) or "unknown"
+    ip = client_ip(request)
     email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
     checks = [
         ratelimit_hit(

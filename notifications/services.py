@@ -69,6 +69,9 @@ EVENTS: dict[str, str] = {
     "verification_received": NotificationCategory.SERVICE,
     "verification_status": NotificationCategory.SERVICE,
     "verification_activation": NotificationCategory.SERVICE,
+    # Login throttling and password reset (accounts.unlock, accounts.adapter): codes, where asked.
+    "login_unlock_code": NotificationCategory.SERVICE,
+    "password_reset_code": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")
 SMS_MAX_CHARS = 306  # two concatenated GSM-7 parts

@@ -20,8 +20,7 @@ def _language() -> str:
 
 @receiver(user_logged_in, dispatch_uid="notifications.new_login")
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from axes.helpers import get_client_ip_address
-
+    from accounts.ratelimit import client_ip
     from accounts.security_events import security_login_from_browser
 
     if request is None or not getattr(user, "email", ""):
@@ -29,7 +28,7 @@ def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security_login_from_browser(
         user=user,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        ip=get_client_ip_address(request) or "",
+        ip=client_ip(request, default=""),
         language=_language(),
     )
 

@@ -4,7 +4,6 @@ One settings module for every environment. `DJANGO_DEBUG=true` is development; a
 production-like and refuses to start without a secret key and allowed hosts.
 """
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -63,7 +62,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "axes",
     "contributions",
     "claims",
     "backoffice",
@@ -97,8 +95,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
-    # Last, as django-axes requires: it turns a lockout flagged during authentication into a 429 page.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -302,15 +298,14 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-# --- Accounts (allauth, axes, sessions) — owned by the accounts app ------------------------------
+# --- Accounts (allauth, sessions, login throttling) — owned by the accounts app -------------------
 # Accounts are never created by open signup: a participant imported from employer reports activates
 # one (accounts.views.activate). Login accepts email, NIK or KPJ (accounts.forms.PortalLoginForm
-# resolves them to the account's email before allauth authenticates). Lockout: django-axes per
-# (login, IP) pair, so one attacker cannot lock a whole office behind a shared NAT, plus allauth's
-# per-account limit across IPs.
+# resolves them to the account's email before allauth authenticates). Failed logins are throttled per
+# (account, client) with growing delays, a known browser keeping its own budget (accounts.lockout,
+# accounts.devices; the LOGIN_* and DEVICE_* settings below).
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # must be first: refuses locked-out (login, IP) pairs
     "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -323,39 +318,51 @@ ACCOUNT_UNIQUE_EMAIL = True
 # The activation code already proved the address; allauth's own verification would be a second loop.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# allauth's "unknown account" mail is never sent: accounts.adapter turns it, like a reset code, into
+# one job for the worker, so a reset request costs the same for any address (accounts.password_reset).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Peserta] "
 ACCOUNT_RATE_LIMITS = {
-    # Looser than axes (5 per login+IP) so axes answers first; the per-key limit catches attacks on
-    # one account spread over many addresses.
-    "login_failed": "20/m/ip,10/15m/key",
+    # Failed logins are accounts.lockout's (per account and client): allauth's per-account limit
+    # would let anyone lock the owner out from anywhere.
+    "login_failed": None,
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portal Peserta"
 USERSESSIONS_TRACK_ACTIVITY = False
 
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Axes stores the request's POST data with each attempt; the login field may hold a NIK.
-AXES_SENSITIVE_PARAMETERS = ["password", "login", "nik", "code", "password1", "password2"]
-# Client IP for lockouts and rate limits. With no trusted proxy, only REMOTE_ADDR counts (a client
-# could otherwise dodge lockouts with a forged X-Forwarded-For); behind N proxies, the address the
-# nearest trusted proxy appended is used (right-most), by axes and allauth alike.
+# Login throttling (accounts.lockout). Per (account, client): LOGIN_FREE_FAILURES wrong passwords,
+# then each further one makes the next attempt wait LOGIN_DELAY_BASE seconds, doubled per failure,
+# at most LOGIN_DELAY_MAX. A client is a browser with the account's device cookie, else its address
+# (IPv6: its /64). All clients without the cookie share one more budget per account
+# (LOGIN_ACCOUNT_FREE_FAILURES, same delays), and an address may fail LOGIN_FAILURES_PER_IP_MINUTE
+# times a minute across accounts. Counters are forgotten LOGIN_THROTTLE_FORGET seconds after their
+# last failure.
+LOGIN_FREE_FAILURES = env.int("LOGIN_FREE_FAILURES", default=5)
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=20)
+LOGIN_DELAY_BASE = env.int("LOGIN_DELAY_BASE", default=30)
+LOGIN_DELAY_MAX = env.int("LOGIN_DELAY_MAX", default=15 * 60)
+LOGIN_FAILURES_PER_IP_MINUTE = env.int("LOGIN_FAILURES_PER_IP_MINUTE", default=30)
+LOGIN_THROTTLE_FORGET = 24 * 60 * 60
+# Device cookies (accounts.devices): set at a completed login or an unlock code, HttpOnly, signed.
+DEVICE_COOKIE_NAME = "portal_device" if DEBUG else "__Host-portal_device"
+DEVICE_COOKIE_AGE = env.int("DEVICE_COOKIE_DAYS", default=180) * 24 * 60 * 60
+# Unlock codes asked per hour: per client address, per (account, client), per account (accounts.quotas).
+UNLOCK_RATE_PER_IP = env.int("UNLOCK_RATE_PER_IP", default=10)
+UNLOCK_RATE_PER_ACCOUNT = env.int("UNLOCK_RATE_PER_ACCOUNT", default=3)
+UNLOCK_RATE_PER_ACCOUNT_CEILING = env.int("UNLOCK_RATE_PER_ACCOUNT_CEILING", default=30)
+# Client address for lockouts and rate limits (accounts.ratelimit.client_ip). 0: only REMOTE_ADDR
+# counts, the safe choice when nothing is in front (a client could otherwise pick its address with
+# its own X-Forwarded-For). Behind N proxies that each append to X-Forwarded-For (the HAProxy of
+# haproxy/haproxy.cfg is one; a TLS load balancer in front of it another), set N: the N-th address
+# from the right is the client. `check --deploy` warns when production leaves it unset
+# (accounts.checks).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT_SET = env.str("TRUSTED_PROXY_COUNT", default="") != ""
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Idle timeout: a signed-in session ends after this many seconds without a request
 # (accounts.middleware.IdleTimeoutMiddleware). The login cookie itself ends with the browser
@@ -370,9 +377,12 @@ ACTIVATION_CODE_MAX_ATTEMPTS = 5
 ACTIVATION_RESEND_COOLDOWN = env.int("ACTIVATION_RESEND_COOLDOWN", default=60)
 ACTIVATION_MAX_SENDS = env.int("ACTIVATION_MAX_SENDS", default=5)
 ACTIVATION_RATE_PER_PHONE = env.int("ACTIVATION_RATE_PER_PHONE", default=5)
-# Activation starts (right or wrong) allowed per hour, per client IP and per KPJ.
+# Activation starts and resends (right or wrong) allowed per hour (accounts.quotas): per client
+# address, per (KPJ, client) — a stranger's attempts never use up the owner's — and per KPJ from all
+# clients together, a high ceiling against attempts spread over many addresses.
 ACTIVATION_RATE_PER_IP = env.int("ACTIVATION_RATE_PER_IP", default=20)
 ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)
+ACTIVATION_RATE_PER_KPJ_CEILING = env.int("ACTIVATION_RATE_PER_KPJ_CEILING", default=100)
 
 # --- Identity and contacts on record (issue 16: "Bukan saya", SMS binding) -------------------------
 # How long a "Bukan saya" link in a security notice works (seconds), and how long a claim filed after
@@ -529,6 +539,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stale": {"task": "notifications.tasks.send_stale_outbox", "schedule": 600.0},
     # Verification images past their retention date, and face matches that never ran.
     "verification-sweep": {"task": "verification.tasks.sweep_verification", "schedule": crontab(minute=20)},
+    "accounts-password-reset-sweep": {
+        "task": "accounts.tasks.sweep_password_reset_mail",
+        "schedule": 300.0,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.ratelimit import ratelimit_hit
+from accounts.ratelimit import client_ip, ratelimit_hit
 from participants.nik import nik_index
 from portal.uploads.middleware import limit_request_body
 from verification.activation import activation_request_for_token, assisted_activation_complete
@@ -37,7 +36,7 @@ _DAY = 24 * 60 * 60
 
 
 def _client(request: HttpRequest) -> str:
-    return get_client_ip_address(request) or "unknown"
+    return client_ip(request)
 
 
 def _allowed(request: HttpRequest, kpj: str) -> bool:

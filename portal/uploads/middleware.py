@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from portal.ratelimit import client_ip
 from portal.uploads.limits import upload_actor
 
 log = structlog.get_logger(__name__)
@@ -99,6 +100,4 @@ def _actor_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    from axes.helpers import get_client_ip_address  # the address rule lockouts use (TRUSTED_PROXY_COUNT)
-
-    return f"ip:{get_client_ip_address(request) or 'unknown'}"
+    return f"ip:{client_ip(request)}"
