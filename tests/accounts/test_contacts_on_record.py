@@ -109,20 +109,12 @@ def test_no_contact_on_record_answers_like_no_match_and_points_to_assisted_verif
     assert PendingActivation.objects.count() == 0
 
 
-def test_assisted_verification_is_linked_when_the_verification_app_is_there(
-    client: Client, settings: Any
-) -> None:
-    settings.ROOT_URLCONF = "tests.accounts.urls_with_verification"
-    html = client.get("/akun/aktivasi/bantuan/").content.decode()
-    assert '<a href="/verifikasi/">' in html
-
-
-def test_the_lost_contact_page_works_without_the_verification_app(client: Client) -> None:
+def test_the_lost_contact_page_links_assisted_verification_and_the_branch(client: Client) -> None:
     response = client.get("/akun/aktivasi/bantuan/")
     assert response.status_code == 200
     html = response.content.decode()
+    assert '<a href="/akun/verifikasi/">' in html
     assert "Datang ke kantor cabang" in html
-    assert "/verifikasi/" not in html
 
 
 def test_code_page_offers_the_way_out_when_the_contact_is_lost(
