@@ -1,0 +1,63 @@
+"""X-EXTERNAL-ID: unique per partner per WIB day. The first request under an id runs and its answer is
+stored in the same transaction as its effect; a repeat with the same body gets that answer again (and
+changes nothing), a repeat with a different body is a conflict (409). Concurrent repeats meet at the
+unique index: the losers wait for the winner's commit, then replay its answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partners import codes
+from partners.auth import Caller
+from partners.models import RequestJournal
+
+Answer = tuple[int, dict[str, Any]]
+
+
+def _replay(row: dict[str, Any] | None, *, digest: str, service: str) -> Answer | None:
+    if row is None:
+        return None
+    if row["body_digest"] != digest or row["service"] != service:
+        return 409, codes.body(codes.CONFLICT, service, "X-EXTERNAL-ID already used with another request")
+    return row["http_status"], row["response"]
+
+
+def _stored(caller: Caller, day: object) -> dict[str, Any] | None:
+    return (
+        RequestJournal.objects.filter(partner=caller.partner, day=day, external_id=caller.external_id)
+        .values("body_digest", "service", "http_status", "response")
+        .first()
+    )
+
+
+def journalled(caller: Caller, *, service: str, digest: str, run: Callable[[], Answer]) -> Answer:
+    """Run `run` once per (partner, day, X-EXTERNAL-ID) and store its answer with its effect."""
+    day = timezone.localdate()
+    seen = _replay(_stored(caller, day), digest=digest, service=service)
+    if seen is not None:
+        return seen
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = RequestJournal.objects.create(
+                    partner=caller.partner,
+                    day=day,
+                    external_id=caller.external_id,
+                    service=service,
+                    body_digest=digest,
+                )
+        except IntegrityError:
+            # A concurrent request with the same id committed first (we waited for it at the index).
+            row = None
+        if row is None:
+            replay = _replay(_stored(caller, day), digest=digest, service=service)
+            assert replay is not None
+            return replay
+        status, answer = run()
+        row.http_status, row.response = status, answer
+        row.save(update_fields=["http_status", "response"])
+    return status, answer
