@@ -2,8 +2,8 @@
 transaction request passes before its service runs (headers, timestamp window, token, partner
 active, HMAC signature, service and channel allowed, rate limit).
 
-Tokens live in the cache (Redis) under their SHA-256, for `SNAP_TOKEN_TTL_SECONDS`: expiry is the key's
-TTL, so an expired token simply is not found. The partner row is read on every request, so switching
+Tokens live in the cache (Redis) under their SHA-256 with their expiry time, for `SNAP_TOKEN_TTL_SECONDS`
+(the key's TTL drops them; the stored expiry is what is checked, to the second). The partner row is read on every request, so switching
 a partner off or revoking a credential takes effect at once, tokens already issued included.
 """
 
@@ -100,21 +100,19 @@ def token_issue(*, client_id: str, timestamp: str, signature: str) -> tuple[str,
             timestamp=timestamp,
             signature=signature,
         ):
-            token = secrets.token_urlsafe(36)
-            ttl = settings.SNAP_TOKEN_TTL_SECONDS
-            cache.set(_token_key(token), f"{credential.partner_id}:{credential.pk}", timeout=ttl)
+            token = token_issue_for(credential)
             log.info("snap.token_issued", client_id=client_id, credential_id=credential.pk)
-            return token, ttl
+            return token, settings.SNAP_TOKEN_TTL_SECONDS
     log.warning("snap.token_refused", client_id=client_id[:64])
     raise SnapError(codes.UNAUTHORIZED, "Signature")
 
 
 def token_issue_for(credential: Credential) -> str:
-    """A token for `credential` without a signed request (the demo command and the sandbox only)."""
+    """A new token for `credential` (after its signature was checked, or for the demo command)."""
     token = secrets.token_urlsafe(36)
-    cache.set(
-        _token_key(token), f"{credential.partner_id}:{credential.pk}", timeout=settings.SNAP_TOKEN_TTL_SECONDS
-    )
+    ttl = settings.SNAP_TOKEN_TTL_SECONDS
+    expires = int(timezone.now().timestamp()) + ttl
+    cache.set(_token_key(token), f"{credential.partner_id}:{credential.pk}:{expires}", timeout=ttl + 5)
     return token
 
 
@@ -135,7 +133,9 @@ def authenticate(request: HttpRequest, *, minified_body: str, service: str) -> C
     found = cache.get(_token_key(token))
     if not found:
         raise SnapError(codes.INVALID_TOKEN)
-    partner_id, credential_id = (int(part) for part in str(found).split(":"))
+    partner_id, credential_id, expires = (int(part) for part in str(found).split(":"))
+    if timezone.now().timestamp() >= expires:
+        raise SnapError(codes.INVALID_TOKEN)
     credential = (
         Credential.objects.select_related("partner").filter(pk=credential_id, partner_id=partner_id).first()
     )

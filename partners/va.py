@@ -220,7 +220,7 @@ def payment(caller: Caller, payload: dict[str, Any]) -> Answer:
         "paidAmount": money(paid_idr),
     }
     found = (
-        Inquiry.objects.select_for_update()
+        Inquiry.objects.select_for_update(of=("self",))
         .select_related("participant__bpu_profile")
         .filter(partner=caller.partner, inquiry_request_id=request_id)
         .first()

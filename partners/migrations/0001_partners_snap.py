@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contributions', '0009_alter_historicalpayment_channel_and_more'),
+        ('contributions', '0009_channel_partner'),
         ('participants', '0010_rate_no_overlap'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
