@@ -12,5 +12,6 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     corrections,
     layanan,
     participants,
+    partners,
     rates,
 )
