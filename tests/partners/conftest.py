@@ -41,7 +41,9 @@ def partner(db: None) -> Partner:
     demo.load_demo_partner()
     # Active since long before the frozen clock some tests run on.
     Partner.objects.filter(client_id=demo.CLIENT_ID).update(active_from=NOW - dt.timedelta(days=365))
-    Credential.objects.filter(partner__client_id=demo.CLIENT_ID).update(created_at=NOW - dt.timedelta(days=365))
+    Credential.objects.filter(partner__client_id=demo.CLIENT_ID).update(
+        created_at=NOW - dt.timedelta(days=365)
+    )
     return Partner.objects.get(client_id=demo.CLIENT_ID)
 
 

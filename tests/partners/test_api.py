@@ -82,7 +82,9 @@ def test_token_endpoint_refuses_malformed_json(partner: Any, frozen: Any) -> Non
     assert (response.status_code, _code(response)) == (400, "4007300")
 
 
-def test_rotation_two_credentials_work_until_the_old_is_revoked(partner: Any, frozen: Any, snap: SnapClient) -> None:
+def test_rotation_two_credentials_work_until_the_old_is_revoked(
+    partner: Any, frozen: Any, snap: SnapClient
+) -> None:
     from partners.credentials import credential_create
 
     old = Credential.objects.get(partner=partner)
@@ -198,7 +200,9 @@ def test_inquiry_not_payable(partner: Any, frozen: Any, snap: SnapClient) -> Non
 
 def test_inquiry_refuses_while_a_web_payment_is_open(partner: Any, frozen: Any, snap: SnapClient) -> None:
     participant = bpu_participant()
-    payment_create(user=participant.user, participant_public_id=participant.public_id, months=1, channel="bca_va")
+    payment_create(
+        user=participant.user, participant_public_id=participant.public_id, months=1, channel="bca_va"
+    )
     response = snap.inquiry(participant.kpj)
     assert (response.status_code, _code(response)) == (404, "4042419")
     assert Inquiry.objects.count() == 0
@@ -213,7 +217,9 @@ def test_inquiry_refuses_while_a_web_payment_is_open(partner: Any, frozen: Any, 
         ("inquiryRequestId", "", "4002402"),
     ],
 )
-def test_inquiry_field_checks(partner: Any, frozen: Any, snap: SnapClient, field: str, value: str, code: str) -> None:
+def test_inquiry_field_checks(
+    partner: Any, frozen: Any, snap: SnapClient, field: str, value: str, code: str
+) -> None:
     import json
 
     participant = bpu_participant()
@@ -234,7 +240,9 @@ def _quote(snap: SnapClient, kpj: str, request_id: str = "inq-1") -> str:
 
 
 def test_payment_credits_once_like_a_gateway_settlement(partner: Any, frozen: Any, snap: SnapClient) -> None:
-    participant = bpu_participant(status=MembershipStatus.NONAKTIF, status_reason=StatusReason.UNPAID_3_MONTHS)
+    participant = bpu_participant(
+        status=MembershipStatus.NONAKTIF, status_reason=StatusReason.UNPAID_3_MONTHS
+    )
     amount = _quote(snap, participant.kpj)
     response = snap.payment(participant.kpj, "inq-1", amount, external_id="9001")
     assert response.status_code == 200, response.json()
@@ -292,7 +300,9 @@ def test_payment_without_inquiry_or_for_another_kpj(partner: Any, frozen: Any, s
     _nothing_credited()
 
 
-def test_payment_refused_when_the_bill_changed_since_the_inquiry(partner: Any, frozen: Any, snap: SnapClient) -> None:
+def test_payment_refused_when_the_bill_changed_since_the_inquiry(
+    partner: Any, frozen: Any, snap: SnapClient
+) -> None:
     participant = bpu_participant(income_idr=1_000_000)
     amount = _quote(snap, participant.kpj)
     participant.bpu_profile.declared_income_idr = 3_000_000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -48,7 +47,10 @@ def test_balance_answered_when_the_nik_hash_matches(frozen: Any, snap: SnapClien
 def test_wrong_nik_and_unknown_kpj_get_the_same_answer(frozen: Any, snap: SnapClient, person: Any) -> None:
     wrong = _ask(snap, person.kpj, nik_hash(secret=demo.SECRET, nik="3171010101900001"))
     unknown = _ask(snap, "99999999999", nik_hash(secret=demo.SECRET, nik=person.nik))
-    assert (wrong.status_code, wrong.json()) == (404, {"responseCode": "4049111", "responseMessage": "Invalid Card/Account/Customer/Virtual Account"})
+    assert (wrong.status_code, wrong.json()) == (
+        404,
+        {"responseCode": "4049111", "responseMessage": "Invalid Card/Account/Customer/Virtual Account"},
+    )
     assert (unknown.status_code, unknown.json()) == (wrong.status_code, wrong.json())
     # Hashed with another key (not this partner's secret): no match either.
     other_key = _ask(snap, person.kpj, nik_hash(secret="someone-else", nik=person.nik))
@@ -107,7 +109,9 @@ def test_participant_page_refuses_unknown_choice_and_anonymous(owner_client: Cli
     assert "/akun/login/" in anonymous["Location"]
 
 
-def test_another_participant_sees_only_their_own_lookups(client: Client, person: Any, partner: Any, other_participant: Any) -> None:
+def test_another_participant_sees_only_their_own_lookups(
+    client: Client, person: Any, partner: Any, other_participant: Any
+) -> None:
     BalanceLookup.objects.create(participant=person, partner=partner, outcome=LookupOutcome.ANSWERED)
     client.force_login(other_participant)  # a user with no KPJ of this person
     page = client.get("/akun/mitra/saldo/").content.decode()

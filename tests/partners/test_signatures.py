@@ -18,7 +18,11 @@ from partners.signatures import (
 )
 
 TIMESTAMP = "2026-03-10T10:00:00+07:00"
-BODY = {"partnerServiceId": "   88899", "customerNo": "23010000044", "virtualAccountNo": "   8889923010000044"}
+BODY = {
+    "partnerServiceId": "   88899",
+    "customerNo": "23010000044",
+    "virtualAccountNo": "   8889923010000044",
+}
 
 
 def _openssl(*args: str, data: bytes) -> bytes:
@@ -30,7 +34,10 @@ def test_token_signature_made_by_openssl_verifies() -> None:
     raw = _openssl("dgst", "-sha256", "-sign", str(demo.KEYS / "demo_partner_private.pem"), data=message)
     signature = base64.b64encode(raw).decode()
     assert verify_token_signature(
-        public_key_pem=demo.public_key_pem(), client_id=demo.CLIENT_ID, timestamp=TIMESTAMP, signature=signature
+        public_key_pem=demo.public_key_pem(),
+        client_id=demo.CLIENT_ID,
+        timestamp=TIMESTAMP,
+        signature=signature,
     )
     # The same signature over another timestamp or client id does not.
     assert not verify_token_signature(
