@@ -31,6 +31,7 @@ class NotCredited(Exception):
 
 def payment_record_collected(*, participant: Participant, bill: Bill, source: str, reason: str) -> Payment:
     """Create a payment for `bill` (channel and gateway "mitra") and settle it, crediting every month.
+    Returns the payment as created (its id, order id and amount; re-read it for the settled fields).
 
     Must run inside the caller's transaction (it opens a savepoint only), so the caller's own record of
     the partner payment commits with the credit or not at all. Raises OpenPaymentExists when the
@@ -74,5 +75,4 @@ def payment_record_collected(*, participant: Participant, bill: Bill, source: st
         )
         if outcome != APPLIED:
             raise NotCredited(f"{payment.order_id}: {outcome}")
-    payment.refresh_from_db()
     return payment

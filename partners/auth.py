@@ -3,7 +3,8 @@ transaction request passes before its service runs (headers, timestamp window, t
 active, HMAC signature, service and channel allowed, rate limit).
 
 Tokens live in the cache (Redis) under their SHA-256 with their expiry time, for `SNAP_TOKEN_TTL_SECONDS`
-(the key's TTL drops them; the stored expiry is what is checked, to the second). The partner row is read on every request, so switching
+(the key's TTL drops them; the stored expiry is what is checked, to the second). The partner row is
+read on every request, so switching
 a partner off or revoking a credential takes effect at once, tokens already issued included.
 """
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from contributions.billing import ALLOWED_MONTHS, Bill, BillingError, bill_preview
 from contributions.collected import payment_record_collected
+from contributions.models import Receipt
 from contributions.services import OpenPaymentExists
 from participants.models import Category, MembershipStatus, Participant, StatusReason
 from partners import codes
@@ -176,16 +177,20 @@ def inquiry(caller: Caller, payload: dict[str, Any]) -> Answer:
             str(exc),
             "Not payable.",
         )
-    Inquiry.objects.update_or_create(
-        partner=caller.partner,
-        inquiry_request_id=inquiry_request_id,
-        defaults={
-            "participant": participant,
-            "first_period": bill.first_period,
-            "months": len(bill.months),
-            "amount_idr": bill.total_idr,
-        },
-    )
+    quote = {"first_period": bill.first_period, "months": len(bill.months), "amount_idr": bill.total_idr}
+    if previous is None:
+        try:
+            with transaction.atomic():
+                Inquiry.objects.create(
+                    partner=caller.partner,
+                    inquiry_request_id=inquiry_request_id,
+                    participant=participant,
+                    **quote,
+                )
+        except IntegrityError:  # a concurrent inquiry under the same inquiryRequestId got there first
+            raise SnapError(codes.CONFLICT, "inquiryRequestId") from None
+    else:
+        Inquiry.objects.filter(pk=previous.pk).update(**quote)
     data = {
         **va,
         "inquiryStatus": "00",
@@ -303,7 +308,7 @@ def payment(caller: Caller, payload: dict[str, Any]) -> Answer:
         "referenceNo": reference_no,
         "billDetails": _bill_details(bill),
         "additionalInfo": {
-            "receiptNumber": credited.receipt.number,
+            "receiptNumber": Receipt.objects.filter(payment=credited).values_list("number", flat=True).get(),
             "firstPeriod": f"{bill.first_period:%Y-%m}",
             "lastPeriod": f"{bill.last_period:%Y-%m}",
         },
