@@ -20,6 +20,7 @@ Needs a migrated throwaway database (it creates rows and does not delete them):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -70,7 +71,7 @@ def serve() -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open("/tmp/bench-snap-gunicorn.log", "wb"),  # noqa: SIM115 - lives as long as the server
+        stderr=open("/tmp/bench-snap-gunicorn.log", "wb"),  # noqa: SIM115, S108 - lives as long as the server
     )
     import httpx
 
@@ -117,11 +118,13 @@ def main() -> None:
                 request_id = uuid.uuid4().hex
                 started = time.perf_counter()
                 asked = bank.inquiry(kpj, request_id)
-                outcome = [asked.answer.get("responseCode", "?") if isinstance(asked.answer, dict) else "?"]
+                answer = asked.answer if isinstance(asked.answer, dict) else {}
+                outcome = [answer.get("responseCode", "?")]
                 if asked.status == 200:
                     amount = asked.answer["virtualAccountData"]["totalAmount"]["value"]
                     paid = bank.payment(kpj, request_id, amount)
-                    outcome.append(paid.answer.get("responseCode", "?") if isinstance(paid.answer, dict) else "?")
+                    paid_answer = paid.answer if isinstance(paid.answer, dict) else {}
+                    outcome.append(paid_answer.get("responseCode", "?"))
                 elapsed = time.perf_counter() - started
                 bank.log.clear()
                 with lock:
@@ -151,20 +154,26 @@ def main() -> None:
     entries = LedgerEntry.objects.filter(account__kpj__in=kpj_set).count()
     with app.connection_for_write() as conn:
         for queue in ("payments", "pdf", "notifications", "celery"):
-            try:
+            with contextlib.suppress(Exception):  # a queue that does not exist has nothing to purge
                 conn.default_channel.queue_purge(queue)
-            except Exception:  # noqa: S110 - a queue that does not exist has nothing to purge
-                pass
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; load {os.getloadavg()}")
-    print(f"pairs: {len(latencies)} in {wall:.1f} s = {len(latencies) / wall:.0f} pairs/s "
-          f"({CLIENTS} client threads, 2 workers x 4 threads)")
-    print(f"pair latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-          f"max {latencies[-1] * 1000:.0f} ms")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus; load {os.getloadavg()}"
+    )
+    print(
+        f"pairs: {len(latencies)} in {wall:.1f} s = {len(latencies) / wall:.0f} pairs/s "
+        f"({CLIENTS} client threads, 2 workers x 4 threads)"
+    )
+    print(
+        f"pair latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"max {latencies[-1] * 1000:.0f} ms"
+    )
     print(f"answers: {codes}")
-    print(f"credited: {payments} payments, {contributions} contributions, {entries} ledger entries "
-          f"for {pairs} pairs")
+    print(
+        f"credited: {payments} payments, {contributions} contributions, {entries} ledger entries "
+        f"for {pairs} pairs"
+    )
     ok = payments == contributions == entries == pairs and codes == {"2002400/2002500": pairs}
     print("exactly once: " + ("yes" if ok else "NO"))
 

@@ -4,8 +4,8 @@ active, HMAC signature, service and channel allowed, rate limit).
 
 Tokens live in the cache (Redis) under their SHA-256 with their expiry time, for `SNAP_TOKEN_TTL_SECONDS`
 (the key's TTL drops them; the stored expiry is what is checked, to the second). The partner row is
-read on every request, so switching
-a partner off or revoking a credential takes effect at once, tokens already issued included.
+read on every request, so switching a partner off or revoking a credential takes effect at once, tokens
+already issued included.
 """
 
 from __future__ import annotations
