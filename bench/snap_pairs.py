@@ -158,9 +158,7 @@ def main() -> None:
                 conn.default_channel.queue_purge(queue)
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cpus; load {os.getloadavg()}"
-    )
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus; load {os.getloadavg()}")
     print(
         f"pairs: {len(latencies)} in {wall:.1f} s = {len(latencies) / wall:.0f} pairs/s "
         f"({CLIENTS} client threads, 2 workers x 4 threads)"

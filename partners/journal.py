@@ -5,6 +5,7 @@ unique index: the losers wait for the winner's commit, then replay its answer.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -26,12 +27,13 @@ def _replay(row: dict[str, Any] | None, *, digest: str, service: str) -> Answer 
     return row["http_status"], row["response"]
 
 
-def _stored(caller: Caller, day: object) -> dict[str, Any] | None:
-    return (
+def _stored(caller: Caller, day: dt.date) -> dict[str, Any] | None:
+    row = (
         RequestJournal.objects.filter(partner=caller.partner, day=day, external_id=caller.external_id)
         .values("body_digest", "service", "http_status", "response")
         .first()
     )
+    return dict(row) if row is not None else None
 
 
 def journalled(caller: Caller, *, service: str, digest: str, run: Callable[[], Answer]) -> Answer:

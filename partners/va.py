@@ -129,7 +129,9 @@ def inquiry(caller: Caller, payload: dict[str, Any]) -> Answer:
     service = codes.VA_INQUIRY
     service_id, kpj, va_no = _va_fields(caller, payload)
     inquiry_request_id = _string(payload, "inquiryRequestId", 128)
-    extra = payload.get("additionalInfo") if isinstance(payload.get("additionalInfo"), dict) else {}
+    extra = payload.get("additionalInfo")
+    if not isinstance(extra, dict):
+        extra = {}
     months = extra.get("months", 1)
     if months not in ALLOWED_MONTHS or isinstance(months, bool):
         raise SnapError(codes.INVALID_FIELD_FORMAT, "additionalInfo.months")

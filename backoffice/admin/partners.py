@@ -69,7 +69,7 @@ class CredentialInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["secret_hint", "created_at", "created_by", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = ["secret_hint", "created_at", "created_by", "revoked_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -138,6 +138,7 @@ class CredentialAdmin(StaffScopedAdmin):
 
 class SettlementUploadForm(forms.ModelForm):
     file = forms.FileField(label=gettext_lazy("File settlement (CSV)"))
+    actor: Any = None  # the staff member importing, set per request by the admin
 
     class Meta:
         model = SettlementImport
@@ -169,7 +170,14 @@ class SettlementLineInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["line_no", "payment_request_id", "customer_no", "amount_idr", "reference_no", "outcome"]
-    readonly_fields = fields
+    readonly_fields = [
+        "line_no",
+        "payment_request_id",
+        "customer_no",
+        "amount_idr",
+        "reference_no",
+        "outcome",
+    ]
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
