@@ -144,6 +144,13 @@ class SettlementUploadForm(forms.ModelForm):
         model = SettlementImport
         fields = ["partner", "day"]
 
+    def _post_clean(self) -> None:
+        # `settlement_import` (in clean) stored the import and refuses a second file for the day
+        # itself: the form's instance is that row, with no model validation to repeat.
+        imported = getattr(self, "imported", None)
+        if imported is not None:
+            self.instance = imported
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("file")
@@ -213,5 +220,4 @@ class SettlementImportAdmin(StaffScopedAdmin):
         ]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # settlement_import already stored the import (in the form's clean); point the admin at it.
-        obj.pk = form.imported.pk
+        """Nothing to save: the import was stored by `settlement_import` in the form's clean."""
