@@ -86,6 +86,25 @@ def serve() -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start: see /tmp/bench-snap-gunicorn.log")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's workers so far (from /proc; clock ticks → seconds)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def loop_ms() -> float:
+    """CPU time of a fixed pure-Python loop: how slow this machine's CPU is right now (contention,
+    frequency), to compare runs made under different load."""
+    started, total = time.process_time(), 0
+    for i in range(3_000_000):
+        total += i
+    return (time.process_time() - started) * 1000
+
+
 def main() -> None:
     pairs = int(sys.argv[1]) if len(sys.argv) > 1 else PAIRS
     kpjs = setup(pairs)
@@ -133,12 +152,14 @@ def main() -> None:
                     codes[key] = codes.get(key, 0) + 1
 
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        cpu_before = server_cpu_seconds(server.pid)
         wall = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - wall
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -158,7 +179,10 @@ def main() -> None:
                 conn.default_channel.queue_purge(queue)
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus; load {os.getloadavg()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus; load {os.getloadavg()}; "
+        f"3M-step Python loop {loop_ms():.0f} ms CPU"
+    )
     print(
         f"pairs: {len(latencies)} in {wall:.1f} s = {len(latencies) / wall:.0f} pairs/s "
         f"({CLIENTS} client threads, 2 workers x 4 threads)"
@@ -167,6 +191,7 @@ def main() -> None:
         f"pair latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
         f"max {latencies[-1] * 1000:.0f} ms"
     )
+    print(f"app CPU (gunicorn workers) per pair: {server_cpu / len(latencies) * 1000:.1f} ms")
     print(f"answers: {codes}")
     print(
         f"credited: {payments} payments, {contributions} contributions, {entries} ledger entries "

@@ -12,9 +12,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from participants.ledger.services import violated_constraint
 from partners import codes
 from partners.auth import Caller
 from partners.models import RequestJournal
+
+JOURNAL_CONSTRAINT = "partner_external_id_once"
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -39,25 +42,25 @@ def _stored(caller: Caller, day: dt.date) -> dict[str, Any] | None:
 def journalled(caller: Caller, *, service: str, digest: str, run: Callable[[], Answer]) -> Answer:
     """Run `run` once per (partner, day, X-EXTERNAL-ID) and store its answer with its effect."""
     day = timezone.localdate()
-    # No look-up first: a new id (the usual case) costs one INSERT; a repeat fails it and replays.
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = RequestJournal.objects.create(
-                    partner=caller.partner,
-                    day=day,
-                    external_id=caller.external_id,
-                    service=service,
-                    body_digest=digest,
-                )
-        except IntegrityError:
-            # A concurrent request with the same id committed first (we waited for it at the index).
-            row = None
-        if row is None:
-            replay = _replay(_stored(caller, day), digest=digest, service=service)
-            assert replay is not None
-            return replay
-        status, answer = run()
-        row.http_status, row.response = status, answer
-        row.save(update_fields=["http_status", "response"])
+    # No look-up first and no savepoint: a new id (the usual case) costs one INSERT; a repeat fails that
+    # first statement (after waiting for a concurrent first to commit), the transaction rolls back with
+    # nothing done, and the stored answer is replayed.
+    try:
+        with transaction.atomic():
+            row = RequestJournal.objects.create(
+                partner=caller.partner,
+                day=day,
+                external_id=caller.external_id,
+                service=service,
+                body_digest=digest,
+            )
+            status, answer = run()
+            row.http_status, row.response = status, answer
+            row.save(update_fields=["http_status", "response"])
+    except IntegrityError as exc:
+        if violated_constraint(exc) != JOURNAL_CONSTRAINT:
+            raise
+        replay = _replay(_stored(caller, day), digest=digest, service=service)
+        assert replay is not None
+        return replay
     return status, answer
