@@ -86,12 +86,15 @@ def _active_credentials(client_id: str) -> list[Credential]:
     return [c for c in rows if c.partner.is_active_at(now)]
 
 
-def token_issue(*, client_id: str, timestamp: str, signature: str) -> tuple[str, int]:
+def token_issue(*, client_id: str, timestamp: str, signature: str, remote_addr: str = "") -> tuple[str, int]:
     """A new B2B access token for a partner whose signature over `clientId|timestamp` verifies with one
     of its active credentials' public keys. Returns (token, lifetime in seconds). Raises SnapError
     (service 73): unknown, switched-off or revoked client and a wrong signature all answer the same."""
     if not ratelimit_hit(
-        key=f"snap:token:{client_id[:64]}", limit=settings.SNAP_TOKEN_RATE_LIMIT_PER_MINUTE, window_seconds=60
+        # Per client id *and* address: a stranger hammering with a partner's id cannot use up its limit.
+        key=f"snap:token:{client_id[:64]}:{remote_addr[:45]}",
+        limit=settings.SNAP_TOKEN_RATE_LIMIT_PER_MINUTE,
+        window_seconds=60,
     ):
         raise SnapError(codes.TOO_MANY_REQUESTS)
     for credential in _active_credentials(client_id):

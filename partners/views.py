@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -67,6 +68,7 @@ def access_token(request: HttpRequest) -> JsonResponse:
             client_id=header(request, "X-CLIENT-KEY"),
             timestamp=timestamp,
             signature=header(request, "X-SIGNATURE"),
+            remote_addr=get_client_ip_address(request) or "unknown",  # the project's client IP rule
         )
     except SnapError as exc:
         return _refused(exc, service)

@@ -337,3 +337,16 @@ def test_rate_limit(partner: Any, frozen: Any, snap: SnapClient, settings: Any) 
     assert _code(snap.inquiry(participant.kpj, "b")) == "2002400"
     response = snap.inquiry(participant.kpj, "c")
     assert (response.status_code, _code(response)) == (429, "4292400")
+
+
+def test_token_rate_limit_is_per_client_and_address(partner: Any, frozen: Any, settings: Any) -> None:
+    settings.SNAP_TOKEN_RATE_LIMIT_PER_MINUTE = 2
+    client = SnapClient()
+    assert _code(client.token()) == "2007300"
+    assert _code(client.token(**{"X-SIGNATURE": "AAAA"})) == "4017300"
+    limited = client.token()
+    assert (limited.status_code, _code(limited)) == (429, "4297300")
+    assert "accessToken" not in limited.json()
+    other = SnapClient()
+    other.client = type(other.client)(REMOTE_ADDR="10.1.2.3")
+    assert _code(other.token()) == "2007300"  # the partner's own server, from another address
