@@ -163,6 +163,13 @@ class Channel(models.TextChoices):
     SHOPEEPAY = "shopeepay", _("ShopeePay")
     INDOMARET = "indomaret", _("Indomaret")
     ALFAMART = "alfamart", _("Alfamart")
+    # Collected by a payment partner on SNAP (partners app); never offered on the web payment page.
+    PARTNER = "mitra", _("Mitra pembayaran (bank, dompet digital, minimarket)")
+
+
+# `Payment.gateway` of payments a SNAP partner collected: no gateway to ask, the partner's daily
+# settlement file is what they are matched against (partners.settlement).
+PARTNER_GATEWAY = "mitra"
 
 
 class PaymentStatus(models.TextChoices):

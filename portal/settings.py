@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "layanan",
     "verification",
     "notifications",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -434,6 +435,15 @@ PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
 PAYMENT_EXPIRY_HOURS = env.int("PAYMENT_EXPIRY_HOURS", default=24)
 # Where the portal can reach itself: the fake gateway posts notifications here; receipt QR codes link here.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Payment partners on SNAP (Bank Indonesia's open API standard) — owned by the partners app ------
+# Tokens from /snap/v1.0/access-token/b2b live this long; X-TIMESTAMP may differ from our clock by at
+# most the window (either way); a partner's transaction requests are capped per minute (docs/partners.md).
+SNAP_TOKEN_TTL_SECONDS = env.int("SNAP_TOKEN_TTL_SECONDS", default=900)
+SNAP_TIMESTAMP_WINDOW_SECONDS = env.int("SNAP_TIMESTAMP_WINDOW_SECONDS", default=300)
+SNAP_RATE_LIMIT_PER_MINUTE = env.int("SNAP_RATE_LIMIT_PER_MINUTE", default=60_000)
+SNAP_TOKEN_RATE_LIMIT_PER_MINUTE = env.int("SNAP_TOKEN_RATE_LIMIT_PER_MINUTE", default=120)
+SNAP_MAX_BODY_BYTES = env.int("SNAP_MAX_BODY_BYTES", default=16 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ urlpatterns = [
     path("simulasi/", simulate, name="simulate"),
     path("", include("contributions.tarif_urls")),
     path("daftar/", include("contributions.registration_urls")),
+    path("snap/", include("partners.urls")),
+    path("akun/mitra/", include("partners.participant_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through allauth (password + TOTP), never through the admin's own password form.
     path(f"{settings.ADMIN_URL}login/", admin_login, name="backoffice_admin_login"),
@@ -38,3 +40,4 @@ urlpatterns = [
 if settings.DEBUG:  # the fake gateway's sandbox: development only, 404 in production
     urlpatterns.append(path("_dev/gateway/", include("contributions.dev_urls")))
     urlpatterns.append(path("_dev/sms/", include("notifications.dev_urls")))
+    urlpatterns.append(path("_dev/mitra/", include("partners.dev_urls")))

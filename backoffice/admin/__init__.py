@@ -12,6 +12,7 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     corrections,
     layanan,
     participants,
+    partners,
     rates,
     recovery,
     verification,
