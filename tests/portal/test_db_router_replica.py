@@ -120,9 +120,10 @@ def participant_client(replica: dict[str, Any]) -> tuple[Client, Any]:
 
 def _get(client: Client, url: str = DASHBOARD) -> tuple[int, int, str]:
     """(queries on the replica, queries on the primary, body) of one GET."""
-    with CaptureQueriesContext(connections[ALIAS]) as on_replica, CaptureQueriesContext(
-        connections["default"]
-    ) as on_primary:
+    with (
+        CaptureQueriesContext(connections[ALIAS]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
         response = client.get(url)
     assert response.status_code == 200
     return len(on_replica), len(on_primary), response.content.decode()
@@ -146,7 +147,8 @@ def test_session_and_user_come_from_the_primary_and_writes_never_reach_the_stand
         client.get(DASHBOARD)
     replica_sql = " ".join(query["sql"] for query in on_replica.captured_queries)
     assert "django_session" not in replica_sql
-    assert "INSERT" not in replica_sql and "UPDATE" not in replica_sql
+    assert "INSERT" not in replica_sql
+    assert "UPDATE" not in replica_sql
     router = db_router.ReplicaRouter()
     assert router.db_for_write(object) == "default"
     assert router.allow_migrate(ALIAS, "participants") is False
@@ -187,7 +189,9 @@ def test_a_lagging_standby_is_skipped_until_it_catches_up(
         try:
             UserFactory()  # a commit the standby receives but does not replay
             deadline = time.monotonic() + 15
-            while not standby.execute("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()").fetchone()[0]:
+            while not standby.execute(
+                "SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()"
+            ).fetchone()[0]:
                 assert time.monotonic() < deadline, "the standby did not receive the new WAL within 15 s"
                 time.sleep(0.02)
             on_replica, on_primary, body = _get(client)
