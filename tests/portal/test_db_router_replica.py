@@ -102,10 +102,18 @@ def _wait_for_replay() -> None:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
         (lsn,) = cursor.fetchone()
     with _standby(connections["default"].settings_dict["NAME"]) as standby:
-        deadline = time.monotonic() + 15
-        while not standby.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn]).fetchone()[0]:
-            assert time.monotonic() < deadline, "the standby did not replay the primary's WAL within 15 s"
-            time.sleep(0.02)
+        _until(standby, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+
+
+def _until(standby: psycopg.Connection[Any], query: str, params: list[str] | None = None) -> None:
+    """Poll the standby until `query` answers true; replication is asynchronous (bounded: 15 s)."""
+    deadline = time.monotonic() + 15
+    while True:
+        row = standby.execute(query, params).fetchone()
+        if row and row[0]:
+            return
+        assert time.monotonic() < deadline, f"the standby did not satisfy {query!r} within 15 s"
+        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -188,12 +196,7 @@ def test_a_lagging_standby_is_skipped_until_it_catches_up(
         standby.execute("SELECT pg_wal_replay_pause()")
         try:
             UserFactory()  # a commit the standby receives but does not replay
-            deadline = time.monotonic() + 15
-            while not standby.execute(
-                "SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()"
-            ).fetchone()[0]:
-                assert time.monotonic() < deadline, "the standby did not receive the new WAL within 15 s"
-                time.sleep(0.02)
+            _until(standby, "SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()")
             on_replica, on_primary, body = _get(client)
             assert (on_replica, "KPJ 22222222222" in body) == (0, True)
             assert on_primary > 0
