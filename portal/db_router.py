@@ -214,7 +214,8 @@ def replica_reads[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespo
         assert isinstance(request, HttpRequest)
         alias = None
         if request.method in ("GET", "HEAD") and replica_aliases() and not wrote_recently(request):
-            _ = request.user.is_authenticated  # session and user from the primary
+            user = getattr(request, "user", None)  # loads the session and the user from the primary
+            _ = user is not None and user.is_authenticated
             alias = pick_replica()
         if alias is None:
             return view(*args, **kwargs)

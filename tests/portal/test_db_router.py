@@ -77,3 +77,18 @@ def test_a_post_to_a_marked_view_never_reads_from_a_replica(
 
     view(RequestFactory().post("/"))
     assert seen == [None]
+
+
+def test_settings_build_one_pooled_test_mirror_alias_per_replica_url() -> None:
+    from tests.portal.settings_loader import load_settings, production_environment
+
+    loaded = load_settings(
+        production_environment(
+            DATABASE_REPLICA_URLS="postgres://u:p@10.0.0.2:5432/portal,postgres://u:p@10.0.0.3:5433/portal"
+        )
+    )
+    assert loaded.DATABASE_REPLICAS == ["replica_1", "replica_2"]
+    second = loaded.DATABASES["replica_2"]
+    assert (second["HOST"], second["PORT"], second["TEST"]) == ("10.0.0.3", 5433, {"MIRROR": "default"})
+    assert second["OPTIONS"]["pool"] == loaded.DATABASES["default"]["OPTIONS"]["pool"]
+    assert loaded.DATABASE_ROUTERS == ["portal.db_router.ReplicaRouter"]
