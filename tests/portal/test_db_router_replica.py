@@ -162,7 +162,7 @@ def test_session_and_user_come_from_the_primary_and_writes_never_reach_the_stand
     assert router.allow_migrate(ALIAS, "participants") is False
 
 
-def test_a_public_verification_page_reads_from_the_standby(replica: dict[str, Any]) -> None:
+def test_a_public_rate_page_reads_from_the_standby(replica: dict[str, Any]) -> None:
     _wait_for_replay()
     on_replica, _, _ = _get(Client(), "/tarif/")
     assert on_replica > 0
