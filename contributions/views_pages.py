@@ -56,6 +56,7 @@ from contributions.simulator import simulation_run
 from participants.models import Category, Participant
 from participants.rates.selectors import rate_table_on
 from participants.views.access import owned, owned_participant, request_user
+from portal.db_router import replica_reads
 from portal.htmx import is_htmx_fragment_request, render_page_or_partial
 
 VA_CHANNELS = {Channel.BCA_VA, Channel.BNI_VA, Channel.BRI_VA, Channel.PERMATA_VA}
@@ -67,6 +68,7 @@ WALLET_CHANNELS = {Channel.GOPAY, Channel.SHOPEEPAY}
 SEGMENTS = ("bpu", "pu", "pmi", "jakon")
 
 
+@replica_reads
 @require_GET
 def simulate(request: HttpRequest) -> HttpResponse:
     """One page, four forms. The submitted segment (`segmen`) is bound and computed; htmx asks for
@@ -268,6 +270,7 @@ def payment_cancel_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 # --- Riwayat pembayaran -------------------------------------------------------------------------------
 
 
+@replica_reads
 @login_required
 @never_cache
 @require_GET

@@ -74,6 +74,19 @@ class Env:
             raise ConfigError(f"{name} must point at PostgreSQL (postgres://...)")
         return value
 
+    def db_urls(self, name: builtins.str) -> builtins.list[dict[builtins.str, Any]]:
+        """A comma-separated list of postgres:// URLs (empty when unset), each parsed like `db`."""
+        configs = []
+        for url in self.list(name, default=[]):
+            try:
+                config: dict[builtins.str, Any] = environ.Env.db_url_config(url.strip())
+            except (ValueError, ImproperlyConfigured, TypeError) as exc:
+                raise ConfigError(f"{name} must be a comma-separated list of postgres:// URLs") from exc
+            if config.get("ENGINE") != "django.db.backends.postgresql":
+                raise ConfigError(f"{name} must point at PostgreSQL (postgres://...)")
+            configs.append(config)
+        return configs
+
     def email_url(self, name: builtins.str, default: builtins.str) -> dict[builtins.str, Any]:
         value: dict[builtins.str, Any] = self._get("email_url", name, default, "an email URL")
         return value

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "portal.uploads.middleware.RequestBodyLimitMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a POST (login, payment, claim...), the visitor's pages read from the primary for a while.
+    "portal.db_router.ReadYourWritesMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,6 +141,28 @@ DATABASES["default"]["OPTIONS"] = {
 # Parallel test runs against one server need distinct test databases (pytest-xdist adds its own suffix).
 DATABASES["default"]["TEST"] = {"NAME": env.str("DJANGO_TEST_DATABASE_NAME", default="") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replicas: read-only participant pages on PostgreSQL streaming replicas (portal.db_router) --
+# DATABASE_REPLICA_URLS lists hot standbys (aliases replica_1, replica_2, ...), each with its own pool
+# of DB_POOL_MAX_SIZE per process. Views marked `@replica_reads` read from a healthy one; a visitor who
+# posted anything reads from the primary for REPLICA_READ_YOUR_WRITES_SECONDS; a replica behind by more
+# than REPLICA_MAX_LAG_SECONDS, or unreachable within REPLICA_CONNECT_TIMEOUT, is skipped until the
+# next check (at most every REPLICA_CHECK_SECONDS per process). Tests mirror the primary's test database.
+DATABASE_REPLICAS: list[str] = []
+for _number, _replica in enumerate(env.db_urls("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica_{_number}"
+    DATABASES[_alias] = {
+        **_replica,
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {**_replica.get("OPTIONS", {}), "pool": DATABASES["default"]["OPTIONS"]["pool"]},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+REPLICA_CONNECT_TIMEOUT = env.int("REPLICA_CONNECT_TIMEOUT", default=2)  # libpq: whole seconds, 2 at least
+REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=30)
 
 # --- Redis: Celery broker on one DB number, cache on another -------------------------------------
 
