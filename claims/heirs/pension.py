@@ -117,6 +117,14 @@ def jp_benefit(facts: DeathFacts, rules: DeathRules) -> Benefit:
         )
         % {"who": who},
         documents=documents,
-        note=_("Perkiraan: %(share)s%% x (1%% x %(months)s/12 tahun x upah rata-rata %(wage)s) per bulan")
-        % {"share": share.normalize(), "months": months, "wage": format_rupiah(jp_facts.average_wage_idr)},
+        note=_(
+            "Perkiraan: %(share)s%% x (%(per_year)s%% x %(months)s/12 tahun x upah rata-rata %(wage)s) "
+            "per bulan"
+        )
+        % {
+            "share": format(share.normalize(), "f"),
+            "per_year": format(jp.percent_per_year.normalize(), "f"),
+            "months": months,
+            "wage": format_rupiah(jp_facts.average_wage_idr),
+        },
     )
