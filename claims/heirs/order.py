@@ -36,7 +36,7 @@ class HeirClass:
     label: str
     members: tuple[str, ...]
     must_prove: tuple[D, ...]  # besides the death certificate, the heirs' statement and each heir's KTP
-    entitled: bool  # this class receives (the first rank with a member)
+    entitled: bool  # this class receives: it has a member, and no earlier rank has one
 
 
 # (rank, relation, family field, documents that prove the relationship)
@@ -79,12 +79,12 @@ def heir_order(family: HeirFamily) -> tuple[HeirClass, ...]:
             label=labels[relation],
             members=getattr(family, field),
             must_prove=docs,
-            entitled=rank == first,
+            entitled=rank == first and bool(getattr(family, field)),
         )
         for rank, relation, field, docs in _ORDER
     )
 
 
 def receiving_class(family: HeirFamily) -> list[HeirClass]:
-    """The classes that receive (both spouse and children share rank 1), [] when nobody does."""
-    return [c for c in heir_order(family) if c.entitled and c.members]
+    """The classes that receive (spouse and children share rank 1), [] when nobody does."""
+    return [c for c in heir_order(family) if c.entitled]
