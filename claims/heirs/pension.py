@@ -98,7 +98,7 @@ def jp_benefit(facts: DeathFacts, rules: DeathRules) -> Benefit:
     months = jp_facts.contribution_months if full_years else jp.survivor_min_years * 12
     formula = percent_of(jp_facts.average_wage_idr, jp.percent_per_year * Decimal(months) / 12)
     who, share = survivor
-    monthly = percent_of(formula, share)
+    monthly: int = percent_of(formula, share)
     if jp.benefit_min_idr is not None:
         monthly = max(monthly, jp.benefit_min_idr)
     if jp.benefit_max_idr is not None:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -56,7 +57,6 @@ def _personal_refusal(child: Child, rules: DeathRules, today: dt.date) -> tuple[
 def scholarship_benefits(
     facts: DeathFacts, rules: DeathRules, coverage_refusal: tuple[str, str] | None, today: dt.date
 ) -> list[Benefit]:
-    label = _("Beasiswa pendidikan anak")
     work_accident = facts.cause == Cause.WORK_ACCIDENT
     common_refusal = coverage_refusal
     if (
@@ -75,12 +75,6 @@ def scholarship_benefits(
     benefits: list[Benefit] = []
     slots = rules.scholarship_max_children
     for child in facts.children:
-        base = {
-            "code": "beasiswa",
-            "program": "JKK" if work_accident else "JKM",
-            "label": label,
-            "child": child.name,
-        }
         refusal = common_refusal or _personal_refusal(child, rules, today)
         if refusal is None and slots == 0:
             refusal = (
@@ -90,43 +84,62 @@ def scholarship_benefits(
             )
         if refusal is not None:
             benefits.append(
-                Benefit(
-                    outcome=BenefitOutcome.NOT_ELIGIBLE, reason_code=refusal[0], reason=refusal[1], **base
+                _line(
+                    child,
+                    work_accident,
+                    BenefitOutcome.NOT_ELIGIBLE,
+                    reason_code=refusal[0],
+                    reason=refusal[1],
                 )
             )
             continue
         slots -= 1
-        benefits.append(_child_benefit(child, rules, work_accident, base))
+        benefits.append(_child_benefit(child, rules, work_accident))
     return benefits
 
 
-def _child_benefit(child: Child, rules: DeathRules, work_accident: bool, base: dict[str, str]) -> Benefit:
+def _line(child: Child, work_accident: bool, outcome: BenefitOutcome, **fields: Any) -> Benefit:
+    return Benefit(
+        code="beasiswa",
+        program="JKK" if work_accident else "JKM",
+        label=_("Beasiswa pendidikan anak"),
+        child=child.name,
+        outcome=outcome,
+        **fields,
+    )
+
+
+def _child_benefit(child: Child, rules: DeathRules, work_accident: bool) -> Benefit:
     left = entitlement_left_idr(child, rules)
     documents = set(BASE) | {HeirDocument.BIRTH_CERTIFICATE}
     if child.level == SchoolLevel.NOT_YET:
-        return Benefit(
-            outcome=BenefitOutcome.LATER,
+        return _line(
+            child,
+            work_accident,
+            BenefitOutcome.LATER,
             reason_code="not_yet_at_school",
             reason=_("Anak belum bersekolah: beasiswa diajukan saat anak mulai sekolah."),
             documents=ordered(documents),
             entitlement_left_idr=left,
-            **base,
         )
     amount, years = rules.scholarship[child.level]
     if child.years_received_at_level >= years:
-        return Benefit(
-            outcome=BenefitOutcome.NOT_ELIGIBLE,
+        return _line(
+            child,
+            work_accident,
+            BenefitOutcome.NOT_ELIGIBLE,
             reason_code="level_years_used",
             reason=_("Beasiswa jenjang ini sudah diterima %(years)s tahun, batas jenjang ini.")
             % {"years": years},
             entitlement_left_idr=left,
-            **base,
         )
     documents.add(HeirDocument.SCHOOL_PROOF)
     if work_accident:
         documents.add(HeirDocument.ACCIDENT_REPORT)
-    return Benefit(
-        outcome=BenefitOutcome.BRANCH if work_accident else BenefitOutcome.ELIGIBLE,
+    return _line(
+        child,
+        work_accident,
+        BenefitOutcome.BRANCH if work_accident else BenefitOutcome.ELIGIBLE,
         amount_idr=amount,
         reason_code="work_accident_branch" if work_accident else "",
         reason=_("Dibayar bersama JKK oleh kantor cabang.") if work_accident else "",
@@ -134,5 +147,4 @@ def _child_benefit(child: Child, rules: DeathRules, work_accident: bool, base: d
         note=_("Tahun ke-%(year)s dari paling lama %(years)s tahun pada jenjang ini")
         % {"year": child.years_received_at_level + 1, "years": years},
         entitlement_left_idr=left,
-        **base,
     )
