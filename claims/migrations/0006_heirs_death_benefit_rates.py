@@ -12,17 +12,17 @@ from decimal import Decimal as D
 from django.db import migrations
 
 FIRM, LIKELY = "firm", "likely"
-PP82 = "PP 82/2019 (perubahan PP 44/2015) Pasal 34 dan Lampiran III, berlaku 2 Desember 2019"
+PP82 = "PP 82/2019 (perubahan PP 44/2015, manfaat JKM), berlaku 2 Desember 2019"
 PP82_BEASISWA = (
-    "PP 82/2019 Pasal 25A dan 34 (beasiswa paling banyak 2 anak, per tahun per jenjang); "
+    "PP 82/2019 (beasiswa paling banyak 2 anak, masa iur 3 tahun, per tahun per jenjang); "
     "rincian tahun per jenjang: BPJS Ketenagakerjaan, siaran pers Januari 2020"
 )
-PP82_JKK = "PP 82/2019 Lampiran I (JKK: santunan kematian 48 x upah, berkala 24 x Rp500.000, pemakaman)"
+PP82_JKK = "PP 82/2019 (JKK: santunan kematian 48 x upah, berkala 24 x Rp500.000, pemakaman Rp10 juta)"
 PM29 = (
     "Permenaker 29/2015 Pasal 26 (masa iur disetarakan 15 tahun: kepesertaan >= 1 tahun, kepadatan >= 80 %)"
 )
-PP45 = "PP 45/2015 Pasal 16-17 dan Lampiran (formula 1 % x masa iur x upah rata-rata)"
-PP45_SHARES = "PP 45/2015 Lampiran (pensiun janda/duda 50 %, anak 50 %, orang tua 20 % dari formula)"
+PP45 = "PP 45/2015 (formula manfaat pensiun 1 % x masa iur x upah rata-rata)"
+PP45_SHARES = "PP 45/2015 (pensiun janda/duda 50 %, anak 50 %, orang tua 20 % dari formula), perlu dicek"
 
 SINCE_PP82 = "2019-12-02"
 SINCE_JP = "2015-07-01"

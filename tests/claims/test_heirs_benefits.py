@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from claims.heirs import (
     Benefit,
@@ -457,3 +458,24 @@ def test_published_heirs_example(example: dict[str, Any]) -> None:
         "scholarship_max_idr": sum(b.entitlement_left_idr for b in result.by_code("beasiswa")),
     }
     assert {key: got[key] for key in example["expected"]} == example["expected"]
+
+
+def test_reasons_and_documents_read_in_english() -> None:
+    facts = _facts(
+        covered_until=dt.date(2026, 4, 30), jht_accounts=(JhtAccount(kpj="11000000001", balance_idr=1_000),)
+    )
+    with translation.override("en"):
+        result = _run(facts)
+        labels = [d.label for d in result.documents]
+
+    assert _one(result, "jkm_lump_sum").reason == (
+        "The participant's contributions were paid only up to 30-04-2026, before the date of death "
+        "10-06-2026: the participant was not protected by JKM or JKK that day."
+    )
+    assert labels == [
+        "Death certificate or death letter",
+        "The participant's family card (Kartu Keluarga)",
+        "Each heir's KTP",
+        "Heirs' statement letter (surat keterangan ahli waris)",
+        "Bank book of the receiving heir",
+    ]
