@@ -32,6 +32,7 @@ from claims.heirs.documents import BASE
 from claims.heirs.scholarship import entitlement_left_idr
 from claims.selectors import claim_rules_on
 from participants.rates.models import Rate
+from participants.rates.public import COMPONENT_LABELS
 from participants.rates.selectors import MissingRate
 
 pytestmark = pytest.mark.django_db
@@ -479,3 +480,18 @@ def test_reasons_and_documents_read_in_english() -> None:
         "Heirs' statement letter (surat keterangan ahli waris)",
         "Bank book of the receiving heir",
     ]
+
+
+def test_pmi_is_covered_within_its_protection_period() -> None:
+    covered = _run(_facts(segment=Segment.PMI, covered_until=dt.date(2026, 12, 31)))
+    expired = _run(_facts(segment=Segment.PMI, covered_until=dt.date(2026, 1, 31)))
+
+    assert covered.payable_now_idr == 42_000_000
+    assert _one(expired, "jkm_burial").reason_code == "not_covered"
+
+
+def test_every_heirs_figure_has_a_public_label() -> None:
+    components = set(
+        Rate.objects.filter(program__in=("JKM", "JKK"), segment="ALL").values_list("component", flat=True)
+    ) | {"benefit_percent_per_year", "survivor_min_years", "survivor_spouse_share"}
+    assert components - set(COMPONENT_LABELS) == set()
