@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.codes import code_max_attempts, code_max_sends, code_resend_available_at
-from portal.masking import mask_personal_numbers
+from participants.contacts import mask_email, mask_phone
 from portal.phones import normalize_msisdn
+
+__all__ = ["RESEND_ERRORS", "PendingCode", "code_page_status", "mask_email", "mask_phone"]
 
 
 class PendingCode(Protocol):
@@ -37,27 +39,19 @@ RESEND_ERRORS = {
 }
 
 
-def mask_email(email: str) -> str:
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_phone(phone: str) -> str:
-    """`081234567890`, `6281234567890` → `0812****90`; '' when not a mobile number."""
-    msisdn = normalize_msisdn(phone)
-    return mask_personal_numbers("0" + msisdn[2:]) if msisdn else ""
-
-
-def code_page_status(pending: PendingCode | None) -> dict[str, object]:
-    """The code page's context. `pending` comes from the visitor's own session only."""
+def code_page_status(pending: PendingCode | None, *, email: str | None = None) -> dict[str, object]:
+    """The code page's context. `pending` comes from the visitor's own session only. `email` is where
+    email codes go when that is not `pending.email` (activation: the email on record)."""
     if pending is None:
         return {}
+    email = pending.email if email is None else email
     now = timezone.now()
     available_at = code_resend_available_at(pending)
     return {
         "channel": pending.channel,
-        "destination": mask_phone(pending.phone) if pending.channel == "sms" else mask_email(pending.email),
+        "destination": mask_phone(pending.phone) if pending.channel == "sms" else mask_email(email),
         "can_sms": bool(normalize_msisdn(pending.phone)),
+        "can_email": bool(email),
         "attempts_left": max(0, code_max_attempts() - pending.attempts),
         "resend_at": available_at,
         "resend_wait": max(0, int((available_at - now).total_seconds())),

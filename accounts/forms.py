@@ -58,7 +58,7 @@ class PortalLoginForm(_NoColonLabels, LoginForm):
     """allauth's login form whose `login` field takes an email, a NIK or a KPJ.
 
     The identifier is resolved to the account's email before allauth authenticates, so everything
-    downstream (allauth rate limits, axes lockouts, MFA stage, usersessions) sees one account key.
+    downstream (allauth rate limits, the login throttle, MFA stage, usersessions) sees one account key.
     Unknown identifiers resolve to a placeholder email and still run one password hash (allauth's
     backend mitigates timing), and every failure shows the same message.
     """
@@ -170,3 +170,21 @@ class ResendCodeForm(forms.Form):
     """Ask for a new code, by email or by SMS."""
 
     channel = forms.ChoiceField(choices=CODE_CHANNELS)
+
+
+class UnlockRequestForm(_NoColonLabels, forms.Form):
+    """ "Akun terkunci?": the login (email, NIK or KPJ) whose throttle the code should clear."""
+
+    login = forms.CharField(
+        label=_("Email, NIK atau nomor KPJ"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class UnlockCodeForm(ActivationCodeForm):
+    """The 6-digit unlock code (the activation code's field and checks)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Kode buka kunci")

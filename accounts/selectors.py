@@ -17,7 +17,7 @@ def account_email_for_login(*, login: str) -> str:
     Always returns an email-shaped string so the caller runs exactly one authentication (with its
     password hash) whether or not an account exists: an unknown NIK or KPJ maps to a stable
     placeholder under the reserved `.invalid` domain that can never match a user. The placeholder is
-    an HMAC of the input, so the NIK itself never reaches axes' attempt log.
+    an HMAC of the input, so the NIK itself never reaches the login throttle's counters.
     """
     value = login.strip()
     if "@" in value:

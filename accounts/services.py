@@ -11,25 +11,25 @@ import uuid
 from typing import Protocol
 
 from allauth.account.models import EmailAddress
-from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import notices
-from accounts.models import PendingActivation
+from accounts.models import PendingActivation, SecurityEventKind
 from accounts.ratelimit import ratelimit_hit
+from accounts.security_events import security_event_record
+from accounts.sessions import account_logout_everywhere as account_logout_everywhere  # re-exported
+from participants.contacts import contacts_on_record, mask_email
 from participants.models import Participant, User
 from participants.selectors import participant_find_for_activation
-from portal.phones import normalize_msisdn
 
 
 class ActivationError(Exception):
     """The code step failed. `reason` is one of: invalid, expired, void (shown as distinct messages:
     none of them reveals anything about the participant, only about the code the visitor holds);
-    asking for a new code adds cooldown, limit, no_phone and rate_limited."""
+    asking for a new code adds cooldown, limit, no_phone, no_email and rate_limited."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -69,38 +69,55 @@ def activation_start(
     channel: str = "email",
     language: str = "id",
 ) -> PendingActivation | None:
-    """Check NIK + KPJ + date of birth and, on a match, send a 6-digit code; None when no match.
+    """Check NIK + KPJ + date of birth and, on a match, send a 6-digit code to a contact on record;
+    None when there is no match or no usable contact on record (the caller shows one page for both,
+    with the way to assisted verification).
 
-    The code goes by email, or with `channel="sms"` to the phone on record for the KPJ (by email when
-    there is none, or when that phone's SMS codes are over ACTIVATION_RATE_PER_PHONE per hour). It is
-    queued in the notification outbox in this transaction and sent by a task after commit.
+    NIK, KPJ and birth date are printed on cards people photocopy: they prove nothing (README,
+    "Identitas dan kontak tercatat"). So the code goes to the record's email, or with `channel="sms"`
+    to its phone (by email when the phone's SMS codes are over ACTIVATION_RATE_PER_PHONE per hour, by
+    SMS when the record has only a phone), never to the `email` typed by the visitor: that address
+    becomes the account's login only once the code is entered (`activation_confirm`). Raises
+    ActivationError("rate_limited") when the record has only a phone and it is over its SMS limit.
+    The code is queued in the notification outbox in this transaction and sent by a task after commit.
 
-    "No match" also covers a KPJ that already has an account: the caller shows one generic message
-    either way. When the email already belongs to an account, the visitor sees the same next step,
-    but the address receives a notice ("you already have an account") instead of a code, so the
-    form cannot be used to find out which addresses are registered. Earlier pending activations of
-    the same KPJ are voided: only the newest code works. Not idempotent (each call sends a mail).
+    "No match" also covers a KPJ that already has an account. When the typed email already belongs to
+    an account, the visitor sees the same next step, but no code is sent anywhere (that address gets
+    a notice instead), so the form cannot find out which addresses are registered. Earlier pending
+    activations of the same KPJ are voided: only the newest code works. Not idempotent.
     """
     participant = participant_find_for_activation(nik=nik, kpj=kpj, birth_date=birth_date)
-    if participant is None:
+    contacts = contacts_on_record(participant) if participant is not None else []
+    if participant is None or not contacts:
         # Spend the same hashing work as the success path so timing does not tell them apart.
         make_password(password)
         return None
+    record_email = next((c.value for c in contacts if c.kind == "email"), "")
+    record_phone = next((c.value for c in contacts if c.kind == "phone"), "")
+    if channel == "sms" and record_phone and _phone_allows_sms(record_phone):
+        chosen = "sms"
+    elif record_email:
+        chosen = "email"
+    elif _phone_allows_sms(record_phone):
+        chosen = "sms"
+    else:
+        make_password(password)
+        raise ActivationError("rate_limited")
     email = email.strip().lower()
     now = timezone.now()
     PendingActivation.objects.filter(
         participant=participant, used_at__isnull=True, voided_at__isnull=True
     ).update(voided_at=now)
     email_taken = User.objects.filter(email__iexact=email).exists()
-    phone = normalize_msisdn(participant.phone) or ""
     activation = PendingActivation(
         participant=participant,
         email=email,
+        contact_email=record_email,
         password_hash=make_password(password),
         email_taken=email_taken,
         expires_at=now + dt.timedelta(seconds=settings.ACTIVATION_CODE_TTL),
-        phone=phone,
-        channel="sms" if channel == "sms" and _phone_allows_sms(phone) else "email",
+        phone=record_phone,
+        channel=chosen,
         last_sent_at=now,
     )
     code = _new_code(activation)
@@ -116,7 +133,8 @@ def activation_resend(
 
     Raises ActivationError("void") for a used, voided, expired or unknown activation, "cooldown"
     before ACTIVATION_RESEND_COOLDOWN seconds since the last code, "limit" after ACTIVATION_MAX_SENDS
-    codes, "no_phone" when SMS is asked and no phone is on record, "rate_limited" when the phone's SMS
+    codes, "no_phone" when SMS is asked and no phone is on record, "no_email" when email is asked and
+    no email is on record, "rate_limited" when the phone's SMS
     codes are over their hourly limit. Wrong-code attempts carry over (a new code does not reset
     them). Nothing changes when it raises.
     """
@@ -141,6 +159,8 @@ def activation_resend(
                 raise ActivationError("no_phone")
             if not _phone_allows_sms(activation.phone):
                 raise ActivationError("rate_limited")
+        elif not activation.contact_email:
+            raise ActivationError("no_email")
         activation.channel = "sms" if channel == "sms" else "email"
         activation.sends += 1
         activation.last_sent_at = now
@@ -163,8 +183,10 @@ def resend_available_at(pending: _SentCode) -> dt.datetime:
     return sent + dt.timedelta(seconds=settings.ACTIVATION_RESEND_COOLDOWN)
 
 
-def activation_confirm(*, activation_id: uuid.UUID | str, code: str) -> User:
-    """Check the code of a pending activation and, when right, create and link the account.
+def activation_confirm(*, activation_id: uuid.UUID | str, code: str, language: str = "id") -> User:
+    """Check the code of a pending activation and, when right, create and link the account, with the
+    email typed at the start as its login, and tell the contacts on record (an `activation` security
+    event with its "Bukan saya" link).
 
     Raises ActivationError("invalid") for a wrong code (counted; the 5th wrong code voids the
     activation and raises "void"), ActivationError("expired") after ACTIVATION_CODE_TTL, and
@@ -206,8 +228,17 @@ def activation_confirm(*, activation_id: uuid.UUID | str, code: str) -> User:
                         participant=activation.participant,
                         email=activation.email,
                         password_hash=activation.password_hash,
-                        # An SMS code proves the phone on record, not the email address.
-                        email_verified=activation.channel == "email",
+                        # The code proved a contact on record; the typed address is proven only when
+                        # it is the very address the code went to.
+                        email_verified=activation.channel == "email"
+                        and activation.email == activation.contact_email,
+                    )
+                    security_event_record(
+                        kind=SecurityEventKind.ACTIVATION,
+                        participant=activation.participant,
+                        user=user,
+                        detail={"login_email": mask_email(activation.email)},
+                        language=language,
                     )
             except _AccountConflict:
                 # Someone took the email or the KPJ since the code was sent.
@@ -280,18 +311,3 @@ def account_create_for_participant(
         )
     participant.user = user
     return user
-
-
-def account_logout_everywhere(*, user: User) -> int:
-    """End every session of the user on every device (the current one included); returns how many.
-
-    Sessions are found through allauth's usersessions table, which records each login; as a
-    belt-and-braces step any session row it lists is deleted from the session store directly.
-    Idempotent.
-    """
-    ended = 0
-    for user_session in UserSession.objects.filter(user=user):
-        Session.objects.filter(session_key=user_session.session_key).delete()
-        user_session.delete()
-        ended += 1
-    return ended

@@ -5,7 +5,6 @@ Login, logout, password reset, TOTP and session lists are allauth's views with o
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -15,12 +14,14 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.adapter import frozen_response
 from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.forms import ActivationCodeForm, ActivationForm, ResendCodeForm
 from accounts.models import PendingActivation
-from accounts.ratelimit import ratelimit_hit
+from accounts.quotas import activation_quota_hit
+from accounts.security_events import account_frozen
 from accounts.services import (
     ActivationError,
     account_logout_everywhere,
@@ -30,7 +31,6 @@ from accounts.services import (
 )
 
 SESSION_KEY = "accounts_activation_id"
-_HOUR = 60 * 60
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,28 +39,28 @@ def activate(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = ActivationForm(request.POST or None)
+    no_code = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = get_client_ip_address(request) or "unknown"
-        allowed_ip = ratelimit_hit(
-            key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-        )
-        allowed_kpj = ratelimit_hit(
-            key=f"activate:kpj:{data['kpj']}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
-        )
-        if not (allowed_ip and allowed_kpj):
+        if not activation_quota_hit(request=request, kpj=data["kpj"]):
             form.add_error(None, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
         else:
-            activation = activation_start(
-                nik=data["nik"],
-                kpj=data["kpj"],
-                birth_date=data["birth_date"],
-                email=data["email"],
-                password=data["password1"],
-                channel=data["channel"],
-                language=translation.get_language() or "id",
-            )
-            if activation is None:
+            try:
+                activation = activation_start(
+                    nik=data["nik"],
+                    kpj=data["kpj"],
+                    birth_date=data["birth_date"],
+                    email=data["email"],
+                    password=data["password1"],
+                    channel=data["channel"],
+                    language=translation.get_language() or "id",
+                )
+            except ActivationError as error:
+                form.add_error(None, _RESEND_ERRORS[error.reason])
+                activation = None
+            if activation is None and not form.errors:
+                # One answer for "no match" and "no usable contact on record": the same words, with
+                # the way to assisted verification and the branch (accounts/includes/assisted_help.html).
                 form.add_error(
                     None,
                     _(
@@ -68,10 +68,11 @@ def activate(request: HttpRequest) -> HttpResponse:
                         "Periksa NIK, nomor KPJ dan tanggal lahir. Jika Anda sudah punya akun, silakan masuk."
                     ),
                 )
-            else:
+                no_code = True
+            elif activation is not None:
                 request.session[SESSION_KEY] = str(activation.pk)
                 return redirect("accounts:activate_code")
-    return render(request, "accounts/activate.html", {"form": form})
+    return render(request, "accounts/activate.html", {"form": form, "no_code": no_code})
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,7 +85,11 @@ def activate_code(request: HttpRequest) -> HttpResponse:
     form = ActivationCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = activation_confirm(activation_id=activation_id, code=form.cleaned_data["code"])
+            user = activation_confirm(
+                activation_id=activation_id,
+                code=form.cleaned_data["code"],
+                language=translation.get_language() or "id",
+            )
         except ActivationError as error:
             if error.reason == "invalid":
                 form.add_error("code", _("Kode salah. Periksa email atau SMS Anda lalu coba lagi."))
@@ -97,11 +102,14 @@ def activate_code(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:activate")
         else:
             request.session.pop(SESSION_KEY, None)
+            if account_frozen(user=user):
+                return frozen_response(request, user)
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
             messages.success(request, _("Akun online Anda sudah aktif. Selamat datang!"))
             return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
     minutes = settings.ACTIVATION_CODE_TTL // 60
-    status = code_page_status(PendingActivation.objects.filter(pk=activation_id).first())
+    pending = PendingActivation.objects.filter(pk=activation_id).first()
+    status = code_page_status(pending, email=pending.contact_email if pending else None)
     context = {"form": form, "minutes": minutes, **status}
     return render(request, "accounts/activate_code.html", context)
 
@@ -113,7 +121,15 @@ _RESEND_ERRORS = {
         "Batas pengiriman kode untuk aktivasi ini sudah tercapai. Silakan ulangi aktivasi nanti."
     ),
     "no_phone": gettext_lazy("Tidak ada nomor HP yang tercatat untuk KPJ Anda. Gunakan email."),
+    "no_email": gettext_lazy("Tidak ada email yang tercatat untuk KPJ Anda. Gunakan SMS."),
 }
+
+
+@require_GET
+def activate_help(request: HttpRequest) -> HttpResponse:
+    """No usable contact on record, or the visitor no longer has it: assisted verification (online,
+    when the identity-verification app is installed) or a visit to a branch."""
+    return render(request, "accounts/activate_help.html")
 
 
 @require_POST
@@ -128,18 +144,11 @@ def activate_resend(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Pilih email atau SMS."))
         return redirect("accounts:activate_code")
-    ip = get_client_ip_address(request) or "unknown"
     kpj = (
         PendingActivation.objects.filter(pk=activation_id).values_list("participant__kpj", flat=True).first()
         or "unknown"
     )
-    allowed_ip = ratelimit_hit(
-        key=f"activate:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-    )
-    allowed_kpj = ratelimit_hit(
-        key=f"activate:kpj:{kpj}", limit=settings.ACTIVATION_RATE_PER_KPJ, window_seconds=_HOUR
-    )
-    if not (allowed_ip and allowed_kpj):
+    if not activation_quota_hit(request=request, kpj=kpj):
         messages.error(request, _("Terlalu banyak percobaan aktivasi. Silakan coba lagi dalam satu jam."))
         return redirect("accounts:activate_code")
     try:

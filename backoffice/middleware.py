@@ -3,7 +3,7 @@
 1. Staff must hold a TOTP authenticator and have used it in this session (allauth.mfa records it when
    the login's second step succeeds). A staff account without TOTP is sent to set it up; a session that
    signed in with the password only is ended and sent back to the login, which now asks for the code.
-   The password step itself is allauth's login (django-axes lockout included): the admin's own login
+   The password step itself is allauth's login (login throttle included): the admin's own login
    page only redirects there (backoffice.views.admin_login).
 2. The admin gets its own Content-Security-Policy (ADMIN_CSP): django-unfold's Alpine.js build evaluates
    expressions with `new Function` ('unsafe-eval') and its templates carry inline <style> blocks

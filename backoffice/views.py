@@ -1,4 +1,4 @@
-"""The admin's login page: staff sign in through allauth (password, then TOTP, axes lockout)."""
+"""The admin's login page: staff sign in through allauth (password, then TOTP, login throttle)."""
 
 from __future__ import annotations
 

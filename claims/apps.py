@@ -15,3 +15,8 @@ class ClaimsConfig(AppConfig):
                 verify=tasks.verify_claim, pay=tasks.pay_claim, render_letter=tasks.render_claim_letter
             )
         )
+        # "Data saya" (portal.personal_data): the person's claims.
+        from claims.personal_data import claims_section
+        from portal.personal_data import register_section
+
+        register_section(order=40, provider=claims_section)

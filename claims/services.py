@@ -14,10 +14,12 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import SecurityEventKind
 from accounts.roles import StaffRole, has_role, is_read_only
+from accounts.security_events import account_frozen, claim_needs_interview, security_event_record
 from claims.eligibility import evaluate, tax_snapshot
 from claims.models import (
     OPEN_STATUSES,
@@ -64,6 +66,16 @@ def _locked_own_claim(*, user: User, claim_id: uuid.UUID | str) -> Claim:
     return Claim.objects.select_for_update(of=("self",)).select_related("participant").get(pk=pk)
 
 
+def _refuse_if_frozen(*, user: User, nik_index: str) -> None:
+    """A frozen person ("Bukan saya", accounts/security_events.py) files no claim and changes no bank
+    account until the branch restores the account."""
+    if account_frozen(user=user, nik_index=nik_index):
+        raise ClaimError(
+            "account_frozen",
+            _("Akun Anda sedang dibekukan. Datang ke kantor cabang dengan KTP asli untuk memulihkannya."),
+        )
+
+
 def _staff_claim(*, actor: User, claim_id: uuid.UUID | str) -> Claim:
     claim = Claim.objects.select_related("participant").filter(public_id=claim_id).first()
     if claim is None:
@@ -91,6 +103,7 @@ def claim_start_draft(
         participant = first
     if reason and reason not in ClaimReason.values:
         raise ClaimError("invalid_reason", _("Sebab klaim tidak dikenal."))
+    _refuse_if_frozen(user=user, nik_index=participant.nik_index)
     with transaction.atomic():
         # Serialise draft creation per person on the KPJ rows of the NIK.
         list(Participant.objects.select_for_update().filter(nik_index=participant.nik_index).values("pk"))
@@ -148,9 +161,23 @@ def claim_update_draft(
             raise ClaimError("not_editable", _("Klaim ini tidak dapat diubah lagi."))
         if claim.status == ClaimStatus.REVISION_REQUESTED and "reason" in changes:
             raise ClaimError("not_editable", _("Sebab klaim tidak dapat diubah saat perbaikan."))
+        old_bank = (claim.bank_code, claim.bank_account_number)
+        bank_touched = bool({"bank_code", "bank_account_number", "bank_account_name"} & set(changes))
+        if bank_touched:
+            _refuse_if_frozen(user=user, nik_index=claim.nik_index)
         for name_, value in changes.items():
             setattr(claim, name_, value)
         claim.save()
+        new_bank = (claim.bank_code, claim.bank_account_number)
+        if new_bank != old_bank and claim.bank_account_number:
+            # Where the money goes changed: told to the contacts on record with "Bukan saya".
+            security_event_record(
+                kind=SecurityEventKind.BANK_CHANGE,
+                participant=claim.participant,
+                user=user,
+                detail={"bank": claim.bank_code, "account": f"****{claim.bank_account_number[-4:]}"},
+                language=translation.get_language() or "id",
+            )
     return claim
 
 
@@ -208,6 +235,7 @@ def claim_submit(*, user: User, claim_id: uuid.UUID | str) -> Claim:
         raise ClaimError("reason_missing", _("Pilih sebab klaim terlebih dahulu."))
     if not (claim.bank_code and claim.bank_account_number and claim.bank_account_name):
         raise ClaimError("bank_missing", _("Lengkapi data rekening bank atas nama Anda sendiri."))
+    _refuse_if_frozen(user=user, nik_index=claim.nik_index)
     facts = claim_facts_for_person(nik_index=claim.nik_index, exclude_claim_id=claim.pk)
     result = evaluate(facts, claim.reason)
     if not result.eligible:
@@ -249,7 +277,9 @@ def claim_submit(*, user: User, claim_id: uuid.UUID | str) -> Claim:
         "gross_idr": result.amounts.gross_idr,
         "tax_idr": result.amounts.tax_idr,
         "net_idr": result.amounts.net_idr,
-        "interview_required": result.interview_required,
+        # Above the online limit, or soon after an assisted activation / a contact change (a takeover
+        # would come with one of those): a video interview before approval.
+        "interview_required": result.interview_required or claim_needs_interview(nik_index=claim.nik_index),
         "second_approval_required": result.second_approval_required,
         "submitted_at": timezone.now(),
     }

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contributions.gateway.fake import FakeGateway
 from contributions.models import FakeCharge, Payment
 
-ACTIONS = {"settle", "expire", "deny", "cancel", "duplicate", "out_of_order", "wrong_amount"}
+ACTIONS = {"settle", "expire", "deny", "cancel", "duplicate", "out_of_order", "wrong_amount", "early"}
 
 
 def _guard() -> None:
@@ -52,6 +52,10 @@ def simulate(order_id: str, action: str, *, base_url: str | None = None) -> list
         charge = gateway.set_status(order_id, "settlement")
         for status in ("settlement", "pending", "expire"):
             sent.append(gateway.send(gateway.notification_for(charge, status), base_url=base_url))
+    elif action == "early":
+        # A signed settlement while the charge is still pending (sent too early, or replayed): ignored
+        # after the re-check. "Lunasi" afterwards sends the genuine one, which must be credited at once.
+        sent.append(gateway.send(gateway.notification_for(charge, "settlement"), base_url=base_url))
     elif action == "wrong_amount":
         sent.append(
             gateway.send(

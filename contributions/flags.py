@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import StaffRole, branch_scope_q, has_role
-from contributions.models import GatewayNotification, Payment, PaymentFlag
+from contributions.models import PARTNER_GATEWAY, GatewayNotification, Payment, PaymentFlag
 from participants.models import User
 
 log = structlog.get_logger(__name__)
@@ -51,15 +51,19 @@ def payment_recheck(*, actor: User, payment_id: int) -> str:
     """Ask the payment's gateway for its status and apply it (`services.payment_sync_with_gateway`).
 
     Returns "applied", "ignored" or "refused". Raises PermissionDenied without a re-check role, Http404
-    for a payment outside the actor's scope, GatewayError/GatewayUnavailable when the gateway cannot
+    for a payment outside the actor's scope, FlagError for a partner-collected payment (no gateway to
+    ask: the partner's settlement file is its check), GatewayError/GatewayUnavailable when the gateway cannot
     answer (nothing changed). Idempotent.
     """
     from contributions.services import payment_sync_with_gateway
 
     if not has_role(actor, *RECHECK_ROLES):
         raise PermissionDenied
-    if not payments_for_staff(actor).filter(pk=payment_id).exists():
+    gateway = payments_for_staff(actor).filter(pk=payment_id).values_list("gateway", flat=True).first()
+    if gateway is None:
         raise Http404
+    if gateway == PARTNER_GATEWAY:
+        raise FlagError(_("Pembayaran lewat mitra dicocokkan dengan file settlement mitra, bukan gateway."))
     outcome = payment_sync_with_gateway(payment_id=payment_id, source="staff", actor_id=actor.pk)
     log.info("payment.rechecked_by_staff", payment_id=payment_id, actor_id=actor.pk, outcome=outcome)
     return outcome

@@ -167,7 +167,7 @@ class PayForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Metode pembayaran"),
-        choices=Channel.choices,
+        choices=[c for c in Channel.choices if c[0] != Channel.PARTNER],
         widget=forms.RadioSelect,
         error_messages={
             "invalid_choice": _("Metode pembayaran tidak dikenal."),

@@ -124,6 +124,10 @@ class PendingBpuRegistration(models.Model):
     # The email already belongs to an account: a notice was sent instead of a code, so the flow looks
     # the same to the visitor but can never complete.
     email_taken = models.BooleanField(default=False)
+    # The NIK already has a KPJ: no code was sent to what the visitor typed (the "you already have a
+    # KPJ, activate it" notice went to the contacts on record instead), so the visitor learns nothing
+    # about the NIK and the flow can never complete.
+    nik_registered = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     # Where the current code went (email, or SMS to `phone`), how many codes were sent and when the
     # last one was (the cool-down before a new code), as for account activation.
@@ -159,6 +163,13 @@ class Channel(models.TextChoices):
     SHOPEEPAY = "shopeepay", _("ShopeePay")
     INDOMARET = "indomaret", _("Indomaret")
     ALFAMART = "alfamart", _("Alfamart")
+    # Collected by a payment partner on SNAP (partners app); never offered on the web payment page.
+    PARTNER = "mitra", _("Mitra pembayaran (bank, dompet digital, minimarket)")
+
+
+# `Payment.gateway` of payments a SNAP partner collected: no gateway to ask, the partner's daily
+# settlement file is what they are matched against (partners.settlement).
+PARTNER_GATEWAY = "mitra"
 
 
 class PaymentStatus(models.TextChoices):

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts.codes import code_ttl_seconds
 from contributions.models import Payment, PendingBpuRegistration, Receipt
+from participants.contacts import contacts_of_person
 from participants.models import Category, MembershipStatus, Participant
 from portal.dates import month_end
 from portal.notices import Notice, absolute_url, publish, publish_many
@@ -154,3 +155,27 @@ def bpu_registration_code(*, pending: PendingBpuRegistration, code: str, languag
             sensitive=True,
         )
     )
+
+
+def bpu_registration_existing(
+    *, pending: PendingBpuRegistration, participant: Participant, language: str
+) -> list[int]:
+    """Someone registered as BPU with a NIK that already has a KPJ: its contacts on record (not what
+    the visitor typed) learn "you already have a KPJ, activate it". Once per pending registration."""
+    context = {
+        "kpj": participant.kpj,
+        "activate_url": absolute_url(reverse("accounts:activate")),
+    }
+    ids: list[int] = []
+    for contact in contacts_of_person(nik_index=participant.nik_index):
+        ids += publish(
+            Notice(
+                event="bpu_registration_existing",
+                key=f"bpu-registration-existing:{pending.id}",
+                context=context,
+                email=contact.value if contact.kind == "email" else None,
+                phone=contact.value if contact.kind == "phone" else None,
+                language=language,
+            )
+        )
+    return ids

@@ -9,10 +9,12 @@ same cool-down and within the same limits as account activation. Step 2, with th
 password, creates in one transaction the participant (BPU, aktif, a new random KPJ), its first
 declaration and profile, and the online account (`accounts.services.account_create_for_participant`).
 
-Against enumeration, step 1 answers the same whatever the NIK or email: it does not look at existing
-participants at all, and when the email already has an account the mailbox receives a notice instead
-of a code (as activation does). Only someone holding the code learns, at step 2, that the NIK already
-has a KPJ; they are then sent to account activation and nothing is created.
+Against enumeration, step 1 answers the same whatever the NIK or email, with the same work: when the
+email already has an account the mailbox receives a notice instead of a code (as activation does), and
+when the NIK already has a KPJ nothing is sent to what the visitor typed: the "you already have a KPJ,
+activate it" notice goes to the contacts on record of that KPJ (participants/contacts.py). Such a
+pending row can never complete, so whoever typed the NIK learns nothing about it (README, "Identitas
+dan kontak tercatat"). A NIK registered between the two steps ends the same way, as a void code.
 """
 
 from __future__ import annotations
@@ -45,7 +47,16 @@ from contributions.billing import current_period
 from contributions.declarations import DeclarationError, bpu_declaration_record, check_income
 from contributions.kpj import kpj_allocate
 from contributions.models import DeclarationSource, PendingBpuRegistration, WorkType
-from participants.models import Branch, Category, MembershipStatus, Participant, Sex, StatusReason, User
+from participants.models import (
+    Branch,
+    Category,
+    ContactSource,
+    MembershipStatus,
+    Participant,
+    Sex,
+    StatusReason,
+    User,
+)
 from participants.nik import (
     InvalidNik,
     birth_date_and_sex_from_nik,
@@ -77,10 +88,6 @@ class RegistrationError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class NikAlreadyRegistered(Exception):
-    """The code was right but the NIK already has a KPJ: nothing was created; go to activation."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ def bpu_registration_start(
         nik_index=index, used_at__isnull=True, voided_at__isnull=True
     ).update(voided_at=now)
     email_taken = User.objects.filter(email__iexact=email).exists()
+    existing = Participant.objects.filter(nik_index=index).order_by("registered_on", "kpj").first()
     code = code_new()
     pending = PendingBpuRegistration(
         nik_encrypted=encrypt_nik(nik),
@@ -177,6 +185,7 @@ def bpu_registration_start(
         with_jht=with_jht,
         branch=branch,
         email_taken=email_taken,
+        nik_registered=existing is not None,
         expires_at=now + dt.timedelta(seconds=code_ttl_seconds()),
         created_at=now,
         channel="email",
@@ -185,7 +194,10 @@ def bpu_registration_start(
     )
     pending.code_hash = code_hash(pending_id=pending.id, code=code)
     pending.save(force_insert=True)
-    notices.bpu_registration_code(pending=pending, code=code, language=language)
+    if existing is not None:
+        notices.bpu_registration_existing(pending=pending, participant=existing, language=language)
+    else:
+        notices.bpu_registration_code(pending=pending, code=code, language=language)
     return pending
 
 
@@ -226,7 +238,8 @@ def bpu_registration_resend(
         pending.expires_at = now + dt.timedelta(seconds=code_ttl_seconds())
         pending.code_hash = code_hash(pending_id=pending.id, code=code)
         pending.save(update_fields=["channel", "sends", "last_sent_at", "expires_at", "code_hash"])
-        notices.bpu_registration_code(pending=pending, code=code, language=language)
+        if not pending.nik_registered:  # the owner was told once, at step 1
+            notices.bpu_registration_code(pending=pending, code=code, language=language)
     return pending
 
 
@@ -243,8 +256,8 @@ def bpu_registration_confirm(
 
     Raises RegistrationError("invalid") for a wrong code (counted; the last allowed wrong code voids
     the registration and raises "void"), RegistrationError("expired") after the code's lifetime,
-    RegistrationError("void") when used, voided, unknown, or the email was taken meanwhile, and
-    NikAlreadyRegistered when the NIK has a KPJ (the registration is used up; nothing created).
+    RegistrationError("void") when used, voided, unknown, the email was taken meanwhile, or the NIK has
+    a KPJ (nothing created; the KPJ's contacts on record are told to activate instead).
     A used code never works again.
     """
     outcome = ""
@@ -261,8 +274,10 @@ def bpu_registration_confirm(
             pending.voided_at = now
             pending.save(update_fields=["voided_at"])
             outcome = "expired"
-        elif pending.email_taken or not code_matches(
-            pending_id=pending.id, code=code, stored_hash=pending.code_hash
+        elif (
+            pending.email_taken
+            or pending.nik_registered
+            or not code_matches(pending_id=pending.id, code=code, stored_hash=pending.code_hash)
         ):
             pending.attempts += 1
             if pending.attempts >= code_max_attempts():
@@ -273,17 +288,21 @@ def bpu_registration_confirm(
             pending.used_at = now
             pending.save(update_fields=["used_at"])
             _lock_nik(pending.nik_index)
-            if Participant.objects.filter(nik_index=pending.nik_index).exists():
-                outcome = "registered"
+            existing = (
+                Participant.objects.filter(nik_index=pending.nik_index)
+                .order_by("registered_on", "kpj")
+                .first()
+            )
+            if existing is not None:
+                # Registered since step 1: the code holder learns nothing, the owner is told.
+                notices.bpu_registration_existing(pending=pending, participant=existing, language="id")
+                outcome = "void"
             elif User.objects.filter(email__iexact=pending.email).exists():
                 outcome = "void"  # someone took the email since the code was sent
             else:
                 with transaction.atomic():
                     registered = _create(pending, password=password, today=today or timezone.localdate())
     # Raised only after the transaction committed the attempt count / voiding / use.
-    if outcome == "registered":
-        log.info("registration.nik_already_registered")
-        raise NikAlreadyRegistered
     if outcome:
         raise RegistrationError(outcome)
     assert registered is not None
@@ -306,6 +325,8 @@ def _create(pending: PendingBpuRegistration, *, password: str, today: dt.date) -
             registered_on=today,
             email=pending.email,
             phone=pending.phone,
+            # The code proved the contact it went to; both were given in the form (contacts.py).
+            contact_source=ContactSource.BPU_REGISTRATION,
             address=pending.address,
             status=MembershipStatus.AKTIF,
             status_reason=StatusReason.REGISTERED,

@@ -56,6 +56,19 @@ class OpenPaymentExists(PaymentError):
         self.payment = payment
 
 
+class PaymentAlreadyPaid(PaymentError):
+    """Cancel refused because the gateway has the money: the payment is settled and credited."""
+
+    def __init__(self, payment: Payment) -> None:
+        super().__init__(
+            _(
+                "Pembayaran ini sudah lunas sehingga tidak dapat dibatalkan. "
+                "Iuran Anda sudah dicatat; bukti bayar tersedia di halaman pembayaran."
+            )
+        )
+        self.payment = payment
+
+
 class PaymentNotCreated(PaymentError):
     """The gateway could not create the charge. Nothing is left open; trying again is safe."""
 
@@ -210,8 +223,13 @@ def _charge_failed(payment: Payment, *, gateway: PaymentGateway, reason: str) ->
 def payment_cancel(
     *, user: User, public_id: uuid.UUID | str, gateway: PaymentGateway | None = None
 ) -> Payment:
-    """Cancel the user's open payment (at the gateway first, then here). Raises Http404 for another
-    person's payment and PaymentError when it is no longer open or the gateway cannot be reached.
+    """Cancel the user's open payment: ask the gateway for its status, cancel there, then here.
+
+    A payment the gateway already settled is never cancelled: it is credited like a notification would
+    (`payment_apply_status`, exactly once whoever gets there first) and PaymentAlreadyPaid is raised.
+    A cancel the gateway refuses (Midtrans answers 412 once a charge is paid or expired) is not a
+    success: the gateway's status is applied instead. Raises Http404 for another person's payment and
+    PaymentError when it is no longer open or the gateway cannot be reached (nothing changed then).
     Idempotent: cancelling a cancelled payment returns it unchanged."""
     from contributions.selectors import payment_get_for_user
 
@@ -221,15 +239,64 @@ def payment_cancel(
     if not payment.is_open:
         raise PaymentError(_("Pembayaran ini tidak dapat dibatalkan lagi."))
     gateway = gateway or get_gateway(payment.gateway)
+    payment = _apply_gateway_status_before_cancel(payment, gateway=gateway, actor_id=user.pk)
+    if payment.status == S.CANCEL:
+        return payment
     try:
         gateway.cancel(payment.order_id)
-    except (GatewayUnavailable, GatewayError) as exc:
+    except GatewayUnavailable as exc:
         raise PaymentError(_("Pembatalan belum dapat diproses. Silakan coba lagi.")) from exc
+    except GatewayError as exc:
+        # Refused: the charge moved on at the gateway between our status check and the cancel (the
+        # participant paid a moment ago, or it expired). What the gateway says now is what counts.
+        log.info("payment.cancel_refused", order_id=payment.order_id, error=str(exc)[:200])
+        payment = _apply_gateway_status_before_cancel(payment, gateway=gateway, actor_id=user.pk)
+        if payment.status == S.CANCEL:
+            return payment
+        raise PaymentError(_("Pembatalan ditolak oleh layanan pembayaran. Silakan coba lagi.")) from exc
     try:
         payment_transition(payment_id=payment.pk, to_status=S.CANCEL, source="participant", actor_id=user.pk)
     except IllegalTransition:
+        payment.refresh_from_db()
+        if payment.status == S.SETTLEMENT:
+            raise PaymentAlreadyPaid(payment) from None
         raise PaymentError(_("Pembayaran ini sudah diproses dan tidak dapat dibatalkan.")) from None
     payment.refresh_from_db()
+    return payment
+
+
+def _apply_gateway_status_before_cancel(
+    payment: Payment, *, gateway: PaymentGateway, actor_id: int
+) -> Payment:
+    """Apply the gateway's status of the charge (crediting a settlement) and return the payment as it
+    is now. Raises PaymentAlreadyPaid when it is settled, PaymentError when it is no longer open or the
+    gateway cannot say; returns an open payment (or one the gateway already cancelled) otherwise."""
+    try:
+        status = gateway.get_status(payment.order_id)
+    except (GatewayUnavailable, GatewayError) as exc:
+        raise PaymentError(_("Pembatalan belum dapat diproses. Silakan coba lagi.")) from exc
+    if status is None:
+        return payment  # no charge at the gateway (it was never created): nothing there can be paid
+    target = target_status(status.transaction_status, status.fraud_status)
+    if target == S.SETTLEMENT and not gross_amount_matches(status.gross_amount, payment.amount_idr):
+        _flag(
+            payment.pk,
+            _("Gateway melaporkan jumlah %(amount)s yang berbeda.") % {"amount": status.gross_amount[:20]},
+            kind=FlagKind.AMOUNT_MISMATCH,
+        )
+        raise PaymentError(_("Pembayaran ini sedang diperiksa petugas dan tidak dapat dibatalkan."))
+    payment_apply_status(
+        payment_id=payment.pk,
+        to_status=target,
+        source="gateway",
+        reason="status before cancel",
+        actor_id=actor_id,
+    )
+    payment.refresh_from_db()
+    if payment.status == S.SETTLEMENT:
+        raise PaymentAlreadyPaid(payment)
+    if payment.status != S.CANCEL and not payment.is_open:
+        raise PaymentError(_("Pembayaran ini tidak dapat dibatalkan lagi."))
     return payment
 
 

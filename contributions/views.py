@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contributions.receipts import receipt_from_token, receipt_is_valid
 from contributions.selectors import receipt_get_for_user
 from contributions.webhooks import MAX_BODY_BYTES, handle_midtrans_notification
+from portal.db_router import replica_reads
 from portal.masking import mask_name
 
 log = structlog.get_logger(__name__)
@@ -54,6 +55,7 @@ def receipt_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return response
 
 
+@replica_reads
 @require_GET
 def receipt_verify(request: HttpRequest, token: str) -> HttpResponse:
     receipt = receipt_from_token(token)

@@ -45,11 +45,18 @@ from contributions.selectors import (
     payment_get_for_user,
     payments_of_user,
 )
-from contributions.services import OpenPaymentExists, PaymentError, payment_cancel, payment_create
+from contributions.services import (
+    OpenPaymentExists,
+    PaymentAlreadyPaid,
+    PaymentError,
+    payment_cancel,
+    payment_create,
+)
 from contributions.simulator import simulation_run
 from participants.models import Category, Participant
 from participants.rates.selectors import rate_table_on
 from participants.views.access import owned, owned_participant, request_user
+from portal.db_router import replica_reads
 from portal.htmx import is_htmx_fragment_request, render_page_or_partial
 
 VA_CHANNELS = {Channel.BCA_VA, Channel.BNI_VA, Channel.BRI_VA, Channel.PERMATA_VA}
@@ -61,6 +68,7 @@ WALLET_CHANNELS = {Channel.GOPAY, Channel.SHOPEEPAY}
 SEGMENTS = ("bpu", "pu", "pmi", "jakon")
 
 
+@replica_reads
 @require_GET
 def simulate(request: HttpRequest) -> HttpResponse:
     """One page, four forms. The submitted segment (`segmen`) is bound and computed; htmx asks for
@@ -248,6 +256,9 @@ def payment_cancel_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     if request.method == "POST":
         try:
             payment_cancel(user=request_user(request), public_id=payment.public_id)
+        except PaymentAlreadyPaid as exc:
+            # Not a failure for the participant: the money arrived and is credited.
+            messages.info(request, str(exc))
         except PaymentError as exc:
             messages.error(request, str(exc))
         else:
@@ -259,6 +270,7 @@ def payment_cancel_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 # --- Riwayat pembayaran -------------------------------------------------------------------------------
 
 
+@replica_reads
 @login_required
 @never_cache
 @require_GET

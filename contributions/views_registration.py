@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -30,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.codes import code_ttl_seconds
 from accounts.forms import ResendCodeForm
-from accounts.ratelimit import ratelimit_hit
+from accounts.ratelimit import client_ip, ratelimit_hit
 from contributions.declarations import (
     DeclarationError,
     bpu_declaration_change,
@@ -40,7 +39,6 @@ from contributions.declarations import (
 from contributions.forms_registration import BpuRegistrationForm, DeclarationChangeForm, RegistrationCodeForm
 from contributions.models import BpuProfile, PendingBpuRegistration
 from contributions.registration import (
-    NikAlreadyRegistered,
     RegistrationError,
     RegistrationInvalid,
     bpu_registration_confirm,
@@ -57,7 +55,7 @@ _HOUR = 60 * 60
 
 def _allowed(request: HttpRequest, *, index: str, email: str) -> bool:
     """Count one code sending against the client IP, the NIK (by its blind index) and the email."""
-    ip = get_client_ip_address(request) or "unknown"
+    ip = client_ip(request)
     email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
     checks = [
         ratelimit_hit(
@@ -122,7 +120,8 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register_code(request: HttpRequest) -> HttpResponse:
     """Step 2: the code and a password. Right code: the KPJ and account exist, the person is logged in
-    and lands on "bayar iuran"; a NIK that already has a KPJ is sent to account activation."""
+    and lands on "bayar iuran". A NIK that already has a KPJ never got a code: its pending row answers
+    like any wrong code (contributions/registration.py)."""
     registration_id = request.session.get(SESSION_KEY)
     if not registration_id:
         messages.info(request, _("Silakan isi formulir pendaftaran dari awal."))
@@ -135,16 +134,6 @@ def register_code(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password1"],
             )
-        except NikAlreadyRegistered:
-            request.session.pop(SESSION_KEY, None)
-            messages.info(
-                request,
-                _(
-                    "NIK Anda sudah terdaftar sebagai peserta, jadi tidak perlu mendaftar lagi. "
-                    "Aktifkan akun online dengan nomor KPJ Anda (tertera di kartu peserta)."
-                ),
-            )
-            return redirect("accounts:activate")
         except RegistrationError as error:
             if error.reason == "invalid":
                 form.add_error("code", _("Kode salah. Periksa email atau SMS Anda lalu coba lagi."))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from contributions.simulator_query import simulation_from_query
 from participants.rates.public import ParameterError, public_date_parse, tariff_sheet_on
+from portal.db_router import replica_reads
 
 _PUBLIC_MAX_AGE = 300
 
@@ -45,6 +46,7 @@ class TariffDateForm(forms.Form):
             raise forms.ValidationError(exc.message, code="invalid") from None
 
 
+@replica_reads
 @require_GET
 def tariff_page(request: HttpRequest) -> HttpResponse:
     """Every figure in force on the chosen date (default today, Asia/Jakarta), grouped by programme,
@@ -63,6 +65,7 @@ def tariff_page(request: HttpRequest) -> HttpResponse:
     return _public(response)
 
 
+@replica_reads
 @require_GET
 def tariff_json(request: HttpRequest) -> HttpResponse:
     """`GET /tarif.json?tanggal=YYYY-MM-DD`: the figures in force that day, a JSON list."""
@@ -74,6 +77,7 @@ def tariff_json(request: HttpRequest) -> HttpResponse:
     return _public(JsonResponse(sheet.as_list(), safe=False, json_dumps_params={"ensure_ascii": False}))
 
 
+@replica_reads
 @require_GET
 def simulation_json(request: HttpRequest) -> HttpResponse:
     """`GET /simulasi.json?segmen=BPU|PU|PMI&penghasilan=...`: the simulator's answer per month."""

@@ -7,6 +7,11 @@ Order of checks (each failure changes nothing):
 5. duplicate event key → 200; 6. re-check with the gateway (down → 503 so the gateway retries);
 7. in one transaction: insert the notification under unique (provider, event_key) and apply the move.
 The event row and its effect commit together, so a repeat — sequential or concurrent — has no effect.
+
+The event key names what we did with the notification when that differs from what it says: a signed
+"settlement" that arrives while the gateway still says pending is stored as `ignored` under its own key,
+so the genuine settlement later (the same fields) is a new event and is credited at once instead of
+being answered `duplicate` and left to the reconciliation.
 """
 
 from __future__ import annotations
@@ -47,7 +52,16 @@ class Result:
     outcome: str
 
 
-def event_key(payload: dict[str, Any]) -> str:
+_AS_CLAIMED = "as-claimed"
+
+
+def event_key(payload: dict[str, Any], *, acted_on: str | None = _AS_CLAIMED) -> str:
+    """The idempotency key of a notification: its fields, plus `acted_on` when we did not act on what it
+    says (the status the gateway's re-check gave instead, None for "moves nothing").
+
+    A notification acted on as claimed (the usual case) keeps the plain key, so keys stored before
+    `acted_on` existed still catch repeats.
+    """
     parts = [
         str(payload.get(k, ""))
         for k in (
@@ -59,6 +73,8 @@ def event_key(payload: dict[str, Any]) -> str:
             "gross_amount",
         )
     ]
+    if acted_on != _AS_CLAIMED:
+        parts.append(f"acted-on:{acted_on or 'nothing'}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -124,7 +140,7 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
     )
     if seen is not None:
         return Result(_REPEAT_STATUS.get(seen, 200), "duplicate")
-    target = target_status(payload["transaction_status"], str(payload.get("fraud_status", "")))
+    claimed = target = target_status(payload["transaction_status"], str(payload.get("fraud_status", "")))
     payment = Payment.objects.filter(order_id=order_id).first()
     if payment is None:
         money = target == S.SETTLEMENT
@@ -170,6 +186,10 @@ def handle_midtrans_notification(raw: bytes, *, gateway: PaymentGateway | None =
                 )
                 target = checked_target
 
+    if target != claimed:
+        # Not acted on as it says: its own key, so a later notification with the same fields (the
+        # genuine one, once the gateway agrees) is not taken for a repeat of this one.
+        key = event_key(payload, acted_on=target)
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -18,9 +18,11 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.security_events import security_contact_changed
 from layanan.errors import refuse
 from layanan.models import APPROVE, REJECT, CorrectionField, DataCorrectionRequest
 from layanan.workflow import request_step
+from participants.contacts import contacts_of_person
 from participants.models import Participant, User
 from participants.nik import InvalidNik, nik_matches_person
 from participants.selectors import participant_get_for_user
@@ -140,6 +142,8 @@ def _apply_correction(request: DataCorrectionRequest, actor: User) -> list[str]:
         value = dt.date.fromisoformat(request.new_value)
     if request.field == CorrectionField.EMAIL:
         _check_account_email_free(user=request.user, email=request.new_value)
+    # A contact change is told to the contacts as they were before it (with "Bukan saya").
+    previous = contacts_of_person(nik_index=request.nik_index, user=request.user)
     try:
         with transaction.atomic():
             participant_correct_personal_data(nik_index=request.nik_index, field=request.field, value=value)
@@ -149,6 +153,8 @@ def _apply_correction(request: DataCorrectionRequest, actor: User) -> list[str]:
         ) from exc
     if request.field == CorrectionField.EMAIL:
         _change_account_email(user=request.user, email=request.new_value)
+    if request.field in (CorrectionField.EMAIL, CorrectionField.PHONE):
+        security_contact_changed(user=request.user, participant=request.participant, previous=previous)
     log.info("correction.applied", request_id=str(request.public_id), field=request.field, actor_id=actor.pk)
     return []
 

@@ -14,3 +14,9 @@ class NotificationsConfig(AppConfig):
         register_sink(one=queue_notice, many=queue_notices)
         # Account security notices follow allauth/auth signals (security notices are not domain flow).
         from notifications import signals  # noqa: F401
+
+        # "Data saya" (portal.personal_data): the messages sent to the person.
+        from notifications.personal_data import notices_section
+        from portal.personal_data import register_section
+
+        register_section(order=80, provider=notices_section)

@@ -3,9 +3,11 @@
 `inbound_sms_handle` guarantees:
 - the same provider message id is processed once (a unique row inserted in the same transaction as
   the effect; a concurrent duplicate waits on the index and then sees the row);
-- a registration happens only when NIK, name (case and spacing ignored), date of birth and KPJ all
-  match one participant, the KPJ has no other phone registered, and the KPJ's registration attempts
-  are under their rate limit; the reply never says which field was wrong;
+- a phone is bound at once only when NIK, name (case and spacing ignored), date of birth and KPJ all
+  match one participant, the sender is a phone on record for it, and the KPJ's registration attempts
+  are under their rate limit; a match from another phone only asks the owner to confirm through the
+  contacts on record (notifications/sms_binding.py). Every other outcome — mismatch, other phone,
+  already bound, rate limit — gets one and the same reply;
 - the balance goes only to the phone registered for that KPJ, read from the balance row (no SUM);
 - nothing is logged or stored with the NIK in clear (the stored text is masked).
 """
@@ -23,7 +25,9 @@ from django.utils import timezone
 from accounts.ratelimit import ratelimit_hit
 from notifications.models import InboundOutcome, InboundSms, SmsRegistration
 from notifications.services import notify
+from notifications.sms_binding import sms_bind, sms_binding_request
 from notifications.sms_commands import Balance, Register, normalize_name, parse_command
+from participants.contacts import phone_is_on_record
 from participants.models import Participant
 from participants.nik import nik_index
 from portal.masking import mask_personal_numbers
@@ -37,12 +41,16 @@ class InboundResult:
     reply_ids: tuple[int, ...] = ()
 
 
+# One reply for every DAFTAR outcome except an immediate binding by a phone on record: a mismatch, a
+# match from another phone and an already-bound KPJ must read the same (README, "SMS saldo").
+_RECEIVED: tuple[str, dict[str, object]] = (InboundOutcome.REGISTER_REFUSED, {"kind": "register_received"})
+
+
 def _register(sender: str, command: Register) -> tuple[str, dict[str, object]]:
-    refused: tuple[str, dict[str, object]] = (InboundOutcome.REGISTER_REFUSED, {"kind": "register_refused"})
     if not ratelimit_hit(
         key=f"sms:daftar:kpj:{command.kpj}", limit=settings.SMS_REGISTER_RATE_PER_KPJ, window_seconds=3600
     ):
-        return refused
+        return _RECEIVED
     participant = (
         Participant.objects.select_for_update()
         .filter(kpj=command.kpj, nik_index=nik_index(command.nik), birth_date=command.birth_date)
@@ -51,16 +59,13 @@ def _register(sender: str, command: Register) -> tuple[str, dict[str, object]]:
     # Comparing the name in Python keeps the query on indexed columns and the reply the same whatever
     # did not match.
     if participant is None or normalize_name(participant.full_name) != normalize_name(command.name):
-        return refused
-    existing = SmsRegistration.objects.filter(participant=participant).first()
-    if existing is not None and existing.phone != sender:
-        return InboundOutcome.REGISTER_REFUSED, {"kind": "register_taken", "kpj": str(command.kpj)}
-    if existing is None:
-        SmsRegistration.objects.create(participant=participant, phone=sender, email=command.email)
-    elif command.email and existing.email != command.email:
-        existing.email = command.email
-        existing.save(update_fields=["email"])
-    return InboundOutcome.REGISTERED, {"kind": "registered", "kpj": command.kpj}
+        return _RECEIVED
+    if phone_is_on_record(participant, sender):
+        sms_bind(participant=participant, phone=sender, email=command.email)
+        return InboundOutcome.REGISTERED, {"kind": "registered", "kpj": command.kpj}
+    # The data matched but the phone is not the owner's on record: the owner confirms (or not).
+    sms_binding_request(participant=participant, phone=sender, email=command.email)
+    return InboundOutcome.BINDING_REQUESTED, _RECEIVED[1]
 
 
 def _balance(sender: str, command: Balance) -> tuple[str, dict[str, object]]:

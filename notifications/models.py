@@ -140,6 +140,7 @@ class SmsRegistration(models.Model):
 class InboundOutcome(models.TextChoices):
     REGISTERED = "registered", _("Terdaftar")
     REGISTER_REFUSED = "register_refused", _("Pendaftaran ditolak")
+    BINDING_REQUESTED = "binding_requested", _("Menunggu konfirmasi pemilik")
     BALANCE = "balance", _("Saldo dikirim")
     NOT_REGISTERED = "not_registered", _("Nomor belum terdaftar")
     HELP = "help", _("Bantuan")
@@ -164,3 +165,25 @@ class InboundSms(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class SmsBindingRequest(models.Model):
+    """A `DAFTAR SALDO` whose data matched a KPJ but came from a phone that is not on record for it:
+    nothing is bound until the owner confirms through a contact on record (notifications/sms_binding.py).
+    The link names this row by its random public id; the row is single use."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="sms_binding_requests"
+    )
+    phone = models.CharField(_("nomor HP"), max_length=20)
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("permintaan pendaftaran SMS saldo")
+        verbose_name_plural = _("permintaan pendaftaran SMS saldo")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.created_at:%Y-%m-%d %H:%M}"

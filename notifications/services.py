@@ -63,6 +63,19 @@ EVENTS: dict[str, str] = {
     "bpu_registration_code": NotificationCategory.SERVICE,
     "bpu_registration_email_taken": NotificationCategory.SERVICE,
     "sms_reply": NotificationCategory.SERVICE,
+    # Identity and contacts on record: sent to exactly the contacts on record the publishing app
+    # names (every one of them, whatever the account chose), so they are routed like codes.
+    "security_event": NotificationCategory.SERVICE,
+    "account_frozen": NotificationCategory.SERVICE,
+    "sms_binding_confirm": NotificationCategory.SERVICE,
+    "bpu_registration_existing": NotificationCategory.SERVICE,
+    # Assisted verification: to the contact given in the request (not yet on record).
+    "verification_received": NotificationCategory.SERVICE,
+    "verification_status": NotificationCategory.SERVICE,
+    "verification_activation": NotificationCategory.SERVICE,
+    # Login throttling and password reset (accounts.unlock, accounts.adapter): codes, where asked.
+    "login_unlock_code": NotificationCategory.SERVICE,
+    "password_reset_code": NotificationCategory.SERVICE,
 }
 LANGUAGES = ("id", "en")
 SMS_MAX_CHARS = 306  # two concatenated GSM-7 parts

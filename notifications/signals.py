@@ -20,16 +20,15 @@ def _language() -> str:
 
 @receiver(user_logged_in, dispatch_uid="notifications.new_login")
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from axes.helpers import get_client_ip_address
-
-    from accounts.notices import security_new_login
+    from accounts.ratelimit import client_ip
+    from accounts.security_events import security_login_from_browser
 
     if request is None or not getattr(user, "email", ""):
         return
-    security_new_login(
+    security_login_from_browser(
         user=user,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        ip=get_client_ip_address(request) or "",
+        ip=client_ip(request, default=""),
         language=_language(),
     )
 
@@ -54,12 +53,12 @@ def _on_email_changed(
     **kwargs: Any,
 ) -> None:
     from accounts.notices import security_email_changed
+    from accounts.security_events import security_contact_changed
 
     if user is None or to_email_address is None:
         return
+    old_email = getattr(from_email_address, "email", "") or ""
     security_email_changed(
-        user=user,
-        old_email=getattr(from_email_address, "email", "") or "",
-        new_email=to_email_address.email,
-        language=_language(),
+        user=user, old_email=old_email, new_email=to_email_address.email, language=_language()
     )
+    security_contact_changed(user=user, old_email=old_email, language=_language())

@@ -135,6 +135,14 @@ class StatusReason(models.TextChoices):
     CLAIMED = "claimed", _("JHT sudah diklaim")
 
 
+class ContactSource(models.TextChoices):
+    """How `Participant.email` / `Participant.phone` came to the record (participants/contacts.py)."""
+
+    EMPLOYER_IMPORT = "employer_import", _("Impor data pemberi kerja")
+    BPU_REGISTRATION = "bpu_registration", _("Pendaftaran BPU")
+    BRANCH = "branch", _("Petugas kantor cabang")
+
+
 class Participant(models.Model):
     """One KPJ (nomor peserta). A person (one NIK) may hold several; they share `nik_index`."""
 
@@ -148,6 +156,15 @@ class Participant(models.Model):
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Where the email and phone above came from: codes go only to contacts on record (contacts.py).
+    # A database default too: the bulk imports insert participants with SQL of their own.
+    contact_source = models.CharField(
+        _("asal kontak"),
+        max_length=20,
+        choices=ContactSource.choices,
+        default=ContactSource.EMPLOYER_IMPORT,
+        db_default=ContactSource.EMPLOYER_IMPORT,
+    )
     category = models.CharField(_("segmen"), max_length=5, choices=Category.choices)
     status = models.CharField(
         _("status kepesertaan"),

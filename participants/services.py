@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from participants.models import Branch, MembershipStatus, Participant, StatusReason, User
+from participants.models import Branch, ContactSource, MembershipStatus, Participant, StatusReason, User
 from participants.nik import InvalidNik, nik_matches_person
 
 
@@ -26,6 +26,7 @@ def participant_create(
     status: str = MembershipStatus.AKTIF,
     status_reason: str = StatusReason.REGISTERED,
     status_since: dt.date | None = None,
+    contact_source: str = ContactSource.EMPLOYER_IMPORT,
 ) -> Participant:
     """Register one KPJ. Raises InvalidNik when the NIK's birth date / sex disagree with the record."""
     if not nik_matches_person(nik, birth_date=birth_date, sex=sex):
@@ -40,6 +41,7 @@ def participant_create(
         registered_on=registered_on,
         email=email,
         phone=phone,
+        contact_source=contact_source,
         address=address,
         status=status,
         status_reason=status_reason,
@@ -88,8 +90,12 @@ def participant_correct_personal_data(*, nik_index: str, field: str, value: str 
         for person in people:
             if not nik_matches_person(person.nik, birth_date=value, sex=person.sex):
                 raise InvalidNik("Tanggal lahir tidak sesuai dengan NIK.")
+    # A contact approved by branch staff (who saw the person's documents) is a contact on record.
+    extra = {"contact_source": ContactSource.BRANCH} if field in ("phone", "email") else {}
     for person in people:
         setattr(person, field, value)
+        for name, new in extra.items():
+            setattr(person, name, new)
         person.full_clean(validate_unique=False, validate_constraints=False)
-        person.save(update_fields=[field, "updated_at"])
+        person.save(update_fields=[field, *extra, "updated_at"])
     return [p.pk for p in people]

@@ -4,7 +4,6 @@ One settings module for every environment. `DJANGO_DEBUG=true` is development; a
 production-like and refuses to start without a secret key and allowed hosts.
 """
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -63,14 +62,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "axes",
     "contributions",
     "claims",
     "backoffice",
     "branches",
     "layanan",
     "lifeevents",
+    "verification",
     "notifications",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -81,10 +81,14 @@ MIDDLEWARE = [
     "portal.uploads.middleware.RequestBodyLimitMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a POST (login, payment, claim...), the visitor's pages read from the primary for a while.
+    "portal.db_router.ReadYourWritesMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is uploading, for the per-user upload rate (portal.uploads.limits).
+    "portal.uploads.middleware.UploadActorMiddleware",
     # Who made a change: history rows written during a request record the signed-in user.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -95,8 +99,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
-    # Last, as django-axes requires: it turns a lockout flagged during authentication into a 429 page.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -140,6 +142,28 @@ DATABASES["default"]["OPTIONS"] = {
 # Parallel test runs against one server need distinct test databases (pytest-xdist adds its own suffix).
 DATABASES["default"]["TEST"] = {"NAME": env.str("DJANGO_TEST_DATABASE_NAME", default="") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replicas: read-only participant pages on PostgreSQL streaming replicas (portal.db_router) --
+# DATABASE_REPLICA_URLS lists hot standbys (aliases replica_1, replica_2, ...), each with its own pool
+# of DB_POOL_MAX_SIZE per process. Views marked `@replica_reads` read from a healthy one; a visitor who
+# posted anything reads from the primary for REPLICA_READ_YOUR_WRITES_SECONDS; a replica behind by more
+# than REPLICA_MAX_LAG_SECONDS, or unreachable within REPLICA_CONNECT_TIMEOUT, is skipped until the
+# next check (at most every REPLICA_CHECK_SECONDS per process). Tests mirror the primary's test database.
+DATABASE_REPLICAS: list[str] = []
+for _number, _replica in enumerate(env.db_urls("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica_{_number}"
+    DATABASES[_alias] = {
+        **_replica,
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {**_replica.get("OPTIONS", {}), "pool": DATABASES["default"]["OPTIONS"]["pool"]},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+REPLICA_CONNECT_TIMEOUT = env.int("REPLICA_CONNECT_TIMEOUT", default=2)  # libpq: whole seconds, 2 at least
+REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=30)
 
 # --- Redis: Celery broker on one DB number, cache on another -------------------------------------
 
@@ -255,6 +279,20 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
+# --- Uploads bounded by memory (portal.uploads.limits, portal.uploads.validation) ---------------
+# Pixels a decode may hold after mode conversion (Pillow keeps RGB as 4 bytes a pixel): a 24 MP RGB
+# PNG fits; a 1-bit 6300 x 6300 PNG (5 KB on disk, 159 MB as RGB) does not.
+UPLOAD_MAX_DECODED_BYTES = env.int("UPLOAD_MAX_DECODED_BYTES", default=128 * 1024 * 1024)
+# What a PDF's compressed streams (flate, LZW, run-length) inflate to, all streams together.
+UPLOAD_PDF_MAX_DECODED_BYTES = env.int("UPLOAD_PDF_MAX_DECODED_BYTES", default=128 * 1024 * 1024)
+# Uploads decoded at once per process, and how long one waits for a turn before "server sibuk": a
+# waiting upload holds a gunicorn thread, so the wait is short (a 12 MP photo decodes in ~0.15 s).
+UPLOAD_DECODE_CONCURRENCY = env.int("UPLOAD_DECODE_CONCURRENCY", default=2)
+UPLOAD_DECODE_WAIT_SECONDS = env.float("UPLOAD_DECODE_WAIT_SECONDS", default=3.0)
+# Upload attempts per user (signed out: per client address) in a fixed window.
+UPLOAD_RATE_LIMIT = env.int("UPLOAD_RATE_LIMIT", default=30)
+UPLOAD_RATE_WINDOW_SECONDS = env.int("UPLOAD_RATE_WINDOW_SECONDS", default=10 * 60)
+
 # --- Security -------------------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -286,15 +324,14 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-# --- Accounts (allauth, axes, sessions) — owned by the accounts app ------------------------------
+# --- Accounts (allauth, sessions, login throttling) — owned by the accounts app -------------------
 # Accounts are never created by open signup: a participant imported from employer reports activates
 # one (accounts.views.activate). Login accepts email, NIK or KPJ (accounts.forms.PortalLoginForm
-# resolves them to the account's email before allauth authenticates). Lockout: django-axes per
-# (login, IP) pair, so one attacker cannot lock a whole office behind a shared NAT, plus allauth's
-# per-account limit across IPs.
+# resolves them to the account's email before allauth authenticates). Failed logins are throttled per
+# (account, client) with growing delays, a known browser keeping its own budget (accounts.lockout,
+# accounts.devices; the LOGIN_* and DEVICE_* settings below).
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # must be first: refuses locked-out (login, IP) pairs
     "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -307,39 +344,51 @@ ACCOUNT_UNIQUE_EMAIL = True
 # The activation code already proved the address; allauth's own verification would be a second loop.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# allauth's "unknown account" mail is never sent: accounts.adapter turns it, like a reset code, into
+# one job for the worker, so a reset request costs the same for any address (accounts.password_reset).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Peserta] "
 ACCOUNT_RATE_LIMITS = {
-    # Looser than axes (5 per login+IP) so axes answers first; the per-key limit catches attacks on
-    # one account spread over many addresses.
-    "login_failed": "20/m/ip,10/15m/key",
+    # Failed logins are accounts.lockout's (per account and client): allauth's per-account limit
+    # would let anyone lock the owner out from anywhere.
+    "login_failed": None,
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portal Peserta"
 USERSESSIONS_TRACK_ACTIVITY = False
 
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Axes stores the request's POST data with each attempt; the login field may hold a NIK.
-AXES_SENSITIVE_PARAMETERS = ["password", "login", "nik", "code", "password1", "password2"]
-# Client IP for lockouts and rate limits. With no trusted proxy, only REMOTE_ADDR counts (a client
-# could otherwise dodge lockouts with a forged X-Forwarded-For); behind N proxies, the address the
-# nearest trusted proxy appended is used (right-most), by axes and allauth alike.
+# Login throttling (accounts.lockout). Per (account, client): LOGIN_FREE_FAILURES wrong passwords,
+# then each further one makes the next attempt wait LOGIN_DELAY_BASE seconds, doubled per failure,
+# at most LOGIN_DELAY_MAX. A client is a browser with the account's device cookie, else its address
+# (IPv6: its /64). All clients without the cookie share one more budget per account
+# (LOGIN_ACCOUNT_FREE_FAILURES, same delays), and an address may fail LOGIN_FAILURES_PER_IP_MINUTE
+# times a minute across accounts. Counters are forgotten LOGIN_THROTTLE_FORGET seconds after their
+# last failure.
+LOGIN_FREE_FAILURES = env.int("LOGIN_FREE_FAILURES", default=5)
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=20)
+LOGIN_DELAY_BASE = env.int("LOGIN_DELAY_BASE", default=30)
+LOGIN_DELAY_MAX = env.int("LOGIN_DELAY_MAX", default=15 * 60)
+LOGIN_FAILURES_PER_IP_MINUTE = env.int("LOGIN_FAILURES_PER_IP_MINUTE", default=30)
+LOGIN_THROTTLE_FORGET = 24 * 60 * 60
+# Device cookies (accounts.devices): set at a completed login or an unlock code, HttpOnly, signed.
+DEVICE_COOKIE_NAME = "portal_device" if DEBUG else "__Host-portal_device"
+DEVICE_COOKIE_AGE = env.int("DEVICE_COOKIE_DAYS", default=180) * 24 * 60 * 60
+# Unlock codes asked per hour: per client address, per (account, client), per account (accounts.quotas).
+UNLOCK_RATE_PER_IP = env.int("UNLOCK_RATE_PER_IP", default=10)
+UNLOCK_RATE_PER_ACCOUNT = env.int("UNLOCK_RATE_PER_ACCOUNT", default=3)
+UNLOCK_RATE_PER_ACCOUNT_CEILING = env.int("UNLOCK_RATE_PER_ACCOUNT_CEILING", default=30)
+# Client address for lockouts and rate limits (accounts.ratelimit.client_ip). 0: only REMOTE_ADDR
+# counts, the safe choice when nothing is in front (a client could otherwise pick its address with
+# its own X-Forwarded-For). Behind N proxies that each append to X-Forwarded-For (the HAProxy of
+# haproxy/haproxy.cfg is one; a TLS load balancer in front of it another), set N: the N-th address
+# from the right is the client. `check --deploy` warns when production leaves it unset
+# (accounts.checks).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT_SET = env.str("TRUSTED_PROXY_COUNT", default="") != ""
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Idle timeout: a signed-in session ends after this many seconds without a request
 # (accounts.middleware.IdleTimeoutMiddleware). The login cookie itself ends with the browser
@@ -354,9 +403,40 @@ ACTIVATION_CODE_MAX_ATTEMPTS = 5
 ACTIVATION_RESEND_COOLDOWN = env.int("ACTIVATION_RESEND_COOLDOWN", default=60)
 ACTIVATION_MAX_SENDS = env.int("ACTIVATION_MAX_SENDS", default=5)
 ACTIVATION_RATE_PER_PHONE = env.int("ACTIVATION_RATE_PER_PHONE", default=5)
-# Activation starts (right or wrong) allowed per hour, per client IP and per KPJ.
+# Activation starts and resends (right or wrong) allowed per hour (accounts.quotas): per client
+# address, per (KPJ, client) — a stranger's attempts never use up the owner's — and per KPJ from all
+# clients together, a high ceiling against attempts spread over many addresses.
 ACTIVATION_RATE_PER_IP = env.int("ACTIVATION_RATE_PER_IP", default=20)
 ACTIVATION_RATE_PER_KPJ = env.int("ACTIVATION_RATE_PER_KPJ", default=5)
+ACTIVATION_RATE_PER_KPJ_CEILING = env.int("ACTIVATION_RATE_PER_KPJ_CEILING", default=100)
+
+# --- Identity and contacts on record (issue 16: "Bukan saya", SMS binding) -------------------------
+# How long a "Bukan saya" link in a security notice works (seconds), and how long a claim filed after
+# an assisted activation or a contact change goes to a video interview automatically (days).
+SECURITY_NOT_ME_MAX_AGE = env.int("SECURITY_NOT_ME_MAX_AGE", default=30 * 24 * 60 * 60)
+SECURITY_INTERVIEW_WINDOW_DAYS = env.int("SECURITY_INTERVIEW_WINDOW_DAYS", default=14)
+# How long the owner's confirmation link works when another phone asks to bind a KPJ (seconds).
+SMS_BINDING_CONFIRM_MAX_AGE = env.int("SMS_BINDING_CONFIRM_MAX_AGE", default=24 * 60 * 60)
+# --- Assisted identity verification (verification app) -------------------------------------------
+# Requests (KTP photo + selfie + two questions + video call) per day, per client IP and per typed KPJ.
+VERIFICATION_RATE_PER_IP = env.int("VERIFICATION_RATE_PER_IP", default=10)
+# The KPJ quota counts per (KPJ, client), so a stranger cannot use up the owner's; the ceiling counts
+# every client together and only stops a distributed flood.
+VERIFICATION_RATE_PER_KPJ = env.int("VERIFICATION_RATE_PER_KPJ", default=3)
+VERIFICATION_RATE_PER_KPJ_CEILING = env.int("VERIFICATION_RATE_PER_KPJ_CEILING", default=50)
+VERIFICATION_PHOTO_MAX_BYTES = env.int("VERIFICATION_PHOTO_MAX_BYTES", default=6 * 1024 * 1024)
+# UU PDP retention: images deleted this many days after a decision, or after this many days for a
+# request nobody decided; a withdrawal of consent deletes them at once.
+VERIFICATION_IMAGE_RETENTION_DAYS = env.int("VERIFICATION_IMAGE_RETENTION_DAYS", default=30)
+VERIFICATION_OPEN_RETENTION_DAYS = env.int("VERIFICATION_OPEN_RETENTION_DAYS", default=90)
+VERIFICATION_STATUS_LINK_DAYS = env.int("VERIFICATION_STATUS_LINK_DAYS", default=120)
+VERIFICATION_ACTIVATION_DAYS = env.int("VERIFICATION_ACTIVATION_DAYS", default=7)
+# The face match (verification.verifier.IdentityVerifier); the fake scores from the files, or a fixed
+# VERIFICATION_FAKE_SCORE (e.g. "0.92").
+VERIFICATION_IDENTITY_VERIFIER = env.str(
+    "VERIFICATION_IDENTITY_VERIFIER", default="verification.verifier.FakeIdentityVerifier"
+)
+VERIFICATION_FAKE_SCORE = env.str("VERIFICATION_FAKE_SCORE", default="")
 
 # --- Payments (gateways, Midtrans) — owned by the contributions app -------------------------------
 # PAYMENT_GATEWAY=fake (development and tests: charges kept locally, sandbox page at /_dev/gateway/)
@@ -380,6 +460,15 @@ PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
 PAYMENT_EXPIRY_HOURS = env.int("PAYMENT_EXPIRY_HOURS", default=24)
 # Where the portal can reach itself: the fake gateway posts notifications here; receipt QR codes link here.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Payment partners on SNAP (Bank Indonesia's open API standard) — owned by the partners app ------
+# Tokens from /snap/v1.0/access-token/b2b live this long; X-TIMESTAMP may differ from our clock by at
+# most the window (either way); a partner's transaction requests are capped per minute (docs/partners.md).
+SNAP_TOKEN_TTL_SECONDS = env.int("SNAP_TOKEN_TTL_SECONDS", default=900)
+SNAP_TIMESTAMP_WINDOW_SECONDS = env.int("SNAP_TIMESTAMP_WINDOW_SECONDS", default=300)
+SNAP_RATE_LIMIT_PER_MINUTE = env.int("SNAP_RATE_LIMIT_PER_MINUTE", default=60_000)
+SNAP_TOKEN_RATE_LIMIT_PER_MINUTE = env.int("SNAP_TOKEN_RATE_LIMIT_PER_MINUTE", default=120)
+SNAP_MAX_BODY_BYTES = env.int("SNAP_MAX_BODY_BYTES", default=16 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------
 
@@ -487,6 +576,12 @@ CELERY_BEAT_SCHEDULE = {
     "lifeevents-reminders-daily": {
         "task": "lifeevents.tasks.send_life_event_reminders",
         "schedule": crontab(minute=0, hour=9),  # 09:00 WIB
+    },
+    # Verification images past their retention date, and face matches that never ran.
+    "verification-sweep": {"task": "verification.tasks.sweep_verification", "schedule": crontab(minute=20)},
+    "accounts-password-reset-sweep": {
+        "task": "accounts.tasks.sweep_password_reset_mail",
+        "schedule": 300.0,
     },
 }
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("akun/", include("accounts.urls")),
     path("akun/notifikasi/", include("notifications.urls")),
+    path("akun/verifikasi/", include("verification.urls")),
+    path("akun/data-saya/", include("verification.mydata_urls")),
     path("sms/", include("notifications.sms_urls")),
     # allauth's own names (account_login, account_logout, mfa_index, ...) cannot live in a namespace.
     path("akun/", include("allauth.urls")),
@@ -28,6 +30,8 @@ urlpatterns = [
     path("simulasi/", simulate, name="simulate"),
     path("", include("contributions.tarif_urls")),
     path("daftar/", include("contributions.registration_urls")),
+    path("snap/", include("partners.urls")),
+    path("akun/mitra/", include("partners.participant_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through allauth (password + TOTP), never through the admin's own password form.
     path(f"{settings.ADMIN_URL}login/", admin_login, name="backoffice_admin_login"),
@@ -37,3 +41,4 @@ urlpatterns = [
 if settings.DEBUG:  # the fake gateway's sandbox: development only, 404 in production
     urlpatterns.append(path("_dev/gateway/", include("contributions.dev_urls")))
     urlpatterns.append(path("_dev/sms/", include("notifications.dev_urls")))
+    urlpatterns.append(path("_dev/mitra/", include("partners.dev_urls")))

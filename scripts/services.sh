@@ -5,6 +5,10 @@
 #   scripts/services.sh stop  run|test   stop what `start` started (data is kept)
 #   scripts/services.sh env   run|test   print `export DATABASE_URL=... REDIS_URL=...`
 #
+# The test profile also runs a hot standby of its PostgreSQL (streaming replication, built once with
+# pg_basebackup -R into .local/test/standby, port PORTAL_TEST_STANDBY_PORT): the read-replica tests
+# (tests/portal/test_db_router_replica.py) read from it through PORTAL_TEST_STANDBY_URL.
+#
 # Data lives in .local/<profile>/ (ignored by git). PostgreSQL refuses to run as root, so when uid is 0
 # the server runs as the `postgres` user. A DATABASE_URL or REDIS_URL already in the environment means
 # "use that server" and the matching local service is left alone.
@@ -15,7 +19,8 @@ set -euo pipefail
 cmd="${1:-}"; profile="${2:-}"
 case "$profile" in
   run)  pg_port="${PORTAL_PG_PORT:-55432}";      redis_port="${PORTAL_REDIS_PORT:-56379}" ;;
-  test) pg_port="${PORTAL_TEST_PG_PORT:-55433}"; redis_port="${PORTAL_TEST_REDIS_PORT:-56380}" ;;
+  test) pg_port="${PORTAL_TEST_PG_PORT:-55433}"; redis_port="${PORTAL_TEST_REDIS_PORT:-56380}"
+        standby_port="${PORTAL_TEST_STANDBY_PORT:-55434}" ;;
   *) die "usage: $0 start|stop|env run|test" ;;
 esac
 dir="$LOCAL/$profile"
@@ -108,6 +113,41 @@ pg_start() {
     || PGPASSWORD="$(pg_password)" "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U portal portal
 }
 
+# The test cluster's hot standby. Built on first start (a few seconds on a fresh cluster); afterwards it
+# resumes streaming from its replication slot, which keeps the WAL it has not received yet.
+standby="$dir/standby"
+standby_start() {
+  [ "$profile" = test ] && [ -z "${DATABASE_URL:-}" ] || return 0
+  local bin; bin="$(pg_bindir)"
+  if as_pg "$bin/pg_ctl" status -D "$standby" >/dev/null 2>&1; then
+    say "PostgreSQL standby (test) already running on port $standby_port: reusing it"; return
+  fi
+  if [ ! -f "$standby/standby.signal" ]; then
+    say "Creating the hot standby in ${standby#"$ROOT"/} (pg_basebackup -R)"
+    rm -rf "$standby"; mkdir -p "$standby"
+    if [ "$(id -u)" = "0" ]; then chown postgres: "$standby"; fi
+    chmod 700 "$standby"
+    # -c fast: checkpoint now, instead of waiting for a spread one (over a minute).
+    # A slot left by an earlier standby (its directory deleted) would keep WAL forever.
+    PGPASSWORD="$(pg_password)" "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U portal -d postgres -qtAc \
+      "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'portal_standby'" >/dev/null
+    as_pg env PGPASSWORD="$(pg_password)" "$bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U portal \
+      -D "$standby" -R -X stream -c fast -C -S portal_standby >/dev/null || die "pg_basebackup failed"
+  fi
+  if port_in_use "$standby_port"; then
+    die "port $standby_port is taken by another program; set PORTAL_TEST_STANDBY_PORT to a free port"
+  fi
+  say "Starting the PostgreSQL hot standby (test) on 127.0.0.1:$standby_port"
+  # Smaller buffers than the primary: it only serves the replica tests' reads.
+  as_pg setsid -w "$bin/pg_ctl" start -D "$standby" -l "$standby/server.log" -w -t 60 \
+    -o "-p $standby_port -c shared_buffers=128MB -c hot_standby_feedback=on" >/dev/null \
+    || die "the PostgreSQL standby did not start; see ${standby#"$ROOT"/}/server.log"
+  echo standby >> "$owner"
+  # A test run that died while it had paused replay (the lag test) must not leave the standby paused.
+  PGPASSWORD="$(pg_password)" "$bin/psql" -h 127.0.0.1 -p "$standby_port" -U portal -d postgres -qtAc \
+    "SELECT pg_wal_replay_resume()" >/dev/null
+}
+
 redis_running() {
   [ -f "$redis_dir/redis.pid" ] && kill -0 "$(cat "$redis_dir/redis.pid")" 2>/dev/null
 }
@@ -136,6 +176,10 @@ stop() {
     say "Stopping Redis ($profile)"
     redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || kill "$(cat "$redis_dir/redis.pid")" || true
   fi
+  if grep -qx standby "$owner" && as_pg "$(pg_bindir)/pg_ctl" status -D "$standby" >/dev/null 2>&1; then
+    say "Stopping the PostgreSQL standby ($profile)"
+    as_pg "$(pg_bindir)/pg_ctl" stop -D "$standby" -m fast -w >/dev/null || true
+  fi
   if grep -qx postgres "$owner"; then
     local bin; bin="$(pg_bindir)"
     if pg_running "$bin"; then
@@ -149,11 +193,14 @@ stop() {
 case "$cmd" in
   # HAProxy runs in front of gunicorn in production (haproxy/haproxy.cfg); its tests and the overload
   # benchmark start their own, so it is only installed here.
-  start) mkdir -p "$dir"; pg_start; redis_start; apt_ensure haproxy haproxy ;;
+  start) mkdir -p "$dir"; pg_start; standby_start; redis_start; apt_ensure haproxy haproxy ;;
   stop) stop ;;
   env)
     if [ -z "${DATABASE_URL:-}" ]; then
       echo "export DATABASE_URL='postgres://portal:$(pg_password)@127.0.0.1:$pg_port/portal'"
+    fi
+    if [ "$profile" = test ] && [ -z "${DATABASE_URL:-}" ]; then
+      echo "export PORTAL_TEST_STANDBY_URL='postgres://portal:$(pg_password)@127.0.0.1:$standby_port/portal'"
     fi
     if [ -z "${REDIS_URL:-}" ]; then echo "export REDIS_URL='redis://127.0.0.1:$redis_port/0'"; fi
     ;;

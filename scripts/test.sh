@@ -59,7 +59,7 @@ say "import-linter"; run lint-imports
 say "makemigrations --check"; run python manage.py makemigrations --check --dry-run
 say "check --deploy (production settings)"
 DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
-  DJANGO_ALLOWED_HOSTS=portal.example.id DJANGO_LOG_FORMAT=json \
+  DJANGO_ALLOWED_HOSTS=portal.example.id DJANGO_LOG_FORMAT=json TRUSTED_PROXY_COUNT=1 \
   NIK_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64)" NIK_BLIND_INDEX_KEY="$(head -c 32 /dev/urandom | base64)" \
   run python manage.py check --deploy --fail-level WARNING
 compiled_assets

@@ -76,6 +76,13 @@ def _no_cached_holiday_overrides() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _upload_rate_apart_from_other_runs(settings: Any) -> None:
+    """Upload attempts count per user id in Redis for 10 minutes, and every run's users get the same
+    ids again: a generous limit keeps runs in a row from adding up. The rate's own tests set theirs."""
+    settings.UPLOAD_RATE_LIMIT = 10_000
+
+
+@pytest.fixture(autouse=True)
 def _locale_indonesian(settings: Any) -> None:
     settings.LANGUAGE_CODE = "id"
 

@@ -13,5 +13,8 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     layanan,
     lifeevents,
     participants,
+    partners,
     rates,
+    recovery,
+    verification,
 )

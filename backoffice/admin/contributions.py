@@ -312,6 +312,8 @@ class PaymentAdmin(StaffScopedHistoryAdmin):
                     % {"order": payment.order_id, "error": str(exc)[:100]},
                     messages.ERROR,
                 )
+            except FlagError as exc:  # a partner-collected payment: nothing to ask a gateway
+                self.message_user(request, f"{payment.order_id}: {exc}", messages.WARNING)
             else:
                 level = messages.WARNING if outcome == "refused" else messages.SUCCESS
                 self.message_user(request, f"{payment.order_id}: {outcomes[outcome]}", level)

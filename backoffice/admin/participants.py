@@ -13,9 +13,11 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -23,6 +25,7 @@ from unfold.paginator import InfinitePaginator
 
 from accounts.roles import StaffRole, branch_scope_q, has_role
 from backoffice import participant_review
+from backoffice.admin.nik_search import search_filter, search_token_new, term_fits_in_url, url_term_refused
 from participants.models import Participant, User
 from participants.nik import nik_index
 
@@ -68,7 +71,8 @@ class ParticipantAdmin(ModelAdmin):
     ) -> tuple[QuerySet[Participant], bool]:
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(**participant_search_q(search_term)), False
+        lookup = search_filter(request, search_term, participant_search_q)
+        return (queryset.none() if lookup is None else queryset.filter(**lookup)), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # participants come from employer reports (imports), never typed in
@@ -87,8 +91,12 @@ class ParticipantAdmin(ModelAdmin):
                 wrap(self.action_view),
                 name="participants_participant_action",
             ),
+            path("cari/", wrap(self.search_view), name="participants_participant_search"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return url_term_refused(request) or super().changelist_view(request, extra_context)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
@@ -97,6 +105,27 @@ class ParticipantAdmin(ModelAdmin):
 
     def action_view(self, request: HttpRequest, participant_pk: int, action: str) -> HttpResponse:
         return participant_review.action(self, request, participant_pk, action)
+
+    def search_view(self, request: HttpRequest) -> HttpResponse:
+        """The search box's POST: back to the list with `?q=` holding the term, or a token for it
+        when it may be a NIK (backoffice/admin/nik_search.py). The list's filters are kept."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.POST.get("q", "").strip()
+        params = [
+            (key, value)
+            for key, values in request.POST.lists()
+            if key not in {"q", "p", "csrfmiddlewaretoken"}
+            for value in values
+        ]
+        if term:
+            if not term_fits_in_url(term):
+                term = search_token_new(user_id=request.user.pk, term=term, lookup=participant_search_q(term))
+            params.append(("q", term))
+        url = reverse("admin:participants_participant_changelist")
+        return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @admin.register(User)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.security_events import account_frozen
 from claims.models import Claim, ClaimPayout, ClaimStatus, PayoutOutcome
 from claims.payout.gateway import TransferRequest, TransferStatus, TransferTimeout, get_gateway
 from claims.transitions import claim_transition
@@ -52,8 +53,10 @@ def _record(claim_id: int, reference: str, outcome: str, message: str, amount_id
 
 def claim_pay(*, claim_id: int) -> str:
     """Pay a claim in `paying`. Returns the outcome: "paid", "skipped" (not in paying: already paid,
-    or moved on), "refused" (bank refused the account: the claim goes back to the claimant with a
-    request for a new account, nothing debited) or "insufficient_balance" (nothing debited or sent; the
+    or moved on), "frozen" (the person's account is frozen after "Bukan saya": nothing debited or
+    sent, the claim stays in paying until the branch restores the account), "refused" (bank refused
+    the account: the claim goes back to the claimant with a request for a new account, nothing
+    debited) or "insufficient_balance" (nothing debited or sent; the
     claim stays in paying for staff).
 
     On success, in one transaction: a CLAIM_PAYOUT ledger debit per KPJ of the gross claimed from it, the
@@ -71,6 +74,9 @@ def claim_pay(*, claim_id: int) -> str:
             claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim_id)
             if claim.status != ClaimStatus.PAYING:
                 return "skipped"
+            if account_frozen(user=claim.user, nik_index=claim.nik_index):
+                log.warning("claim.payout_frozen", claim_id=claim.pk)
+                return "frozen"
             today = timezone.localdate()
             for row in claim.snapshot.get("accounts", []):
                 if row["claim_idr"] > 0:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from contributions.gateway.protocol import (
     ChargeRequest,
     ChargeResult,
+    GatewayError,
     StatusResult,
     midtrans_signature,
     verify_midtrans_signature,
@@ -130,9 +131,17 @@ class FakeGateway:
         return found
 
     def cancel(self, order_id: str) -> None:
-        FakeCharge.objects.filter(order_id=order_id, transaction_status="pending").update(
+        """Like Midtrans: a pending charge is voided; an unknown or already cancelled one is fine; a paid,
+        expired or denied one refuses with a GatewayError (Midtrans's HTTP 412)."""
+        if FakeCharge.objects.filter(order_id=order_id, transaction_status="pending").update(
             transaction_status="cancel"
+        ):
+            return
+        status = (
+            FakeCharge.objects.filter(order_id=order_id).values_list("transaction_status", flat=True).first()
         )
+        if status not in (None, "cancel"):
+            raise GatewayError(f"412 merchant cannot modify the status of the transaction ({status})")
 
     def verify_notification(self, payload: dict[str, object]) -> bool:
         return verify_midtrans_signature(payload, self.server_key)
@@ -164,6 +173,15 @@ class FakeGateway:
             order_id=charge.order_id, status_code=status_code, gross_amount=amount, server_key=self.server_key
         )
         return payload
+
+    def pay(self, order_id: str) -> bool:
+        """The payer pays at the bank: only a charge that is still pending can be paid (a cancelled VA
+        no longer accepts money). True when it was paid now."""
+        return bool(
+            FakeCharge.objects.filter(order_id=order_id, transaction_status="pending").update(
+                transaction_status="settlement"
+            )
+        )
 
     def set_status(self, order_id: str, transaction_status: str) -> FakeCharge:
         charge = FakeCharge.objects.get(order_id=order_id)

@@ -179,9 +179,15 @@ class MidtransGateway:
         )
 
     def cancel(self, order_id: str) -> None:
+        """Void a charge that is still pending. 404 (Midtrans never created it) leaves nothing that could
+        be paid, so it counts as done. Anything else raises GatewayError, notably 412 ("merchant cannot
+        modify the status of the transaction"), Midtrans's answer when the charge is already settled or
+        expired: the caller must read the status, not assume a cancel."""
         data = self._call("POST", f"/v2/{order_id}/cancel")
-        if data["_status_code"] not in {"200", "404", "412"}:
-            raise GatewayError(f"Midtrans refused cancel: {data['_status_code']}")
+        if data["_status_code"] not in {"200", "404"}:
+            raise GatewayError(
+                f"Midtrans refused cancel: {data['_status_code']} {data.get('status_message')}"
+            )
 
     def verify_notification(self, payload: dict[str, object]) -> bool:
         return verify_midtrans_signature(payload, self.server_key)

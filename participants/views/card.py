@@ -20,6 +20,7 @@ from participants.models import Participant
 from participants.statements.models import DocumentStatus
 from participants.views.access import owned_participant
 from participants.views.statements import private_pdf
+from portal.db_router import replica_reads
 from portal.htmx import is_htmx_fragment_request, render_page_or_partial
 from portal.masking import mask_name
 
@@ -70,6 +71,7 @@ def card_pdf_download(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     return private_pdf(card.pdf_file.open("rb"), f"kartu-digital-{participant.kpj}.pdf")
 
 
+@replica_reads
 @require_GET
 def card_verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: shows only "valid", the masked name and the KPJ's current status (404 if invalid)."""

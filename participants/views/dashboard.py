@@ -18,9 +18,11 @@ from participants.overview.selectors import dashboard_for_user
 from participants.selectors import unlinked_participant_get_for_user
 from participants.services import participant_link_to_user
 from participants.views.access import owned, request_user
+from portal.db_router import replica_reads
 from portal.htmx import render_page_or_partial
 
 
+@replica_reads
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from participants.overview.selectors import history_for_participant, history_years
 from participants.views.access import owned_participant
+from portal.db_router import replica_reads
 from portal.htmx import render_page_or_partial
 
 
@@ -19,6 +20,7 @@ class YearForm(forms.Form):
     tahun = forms.IntegerField(min_value=1977, max_value=2200, required=False)
 
 
+@replica_reads
 @login_required
 @require_GET
 def history(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

@@ -4,6 +4,7 @@ The declared `Content-Length` is checked against `UPLOAD_MAX_REQUEST_BYTES` for 
 50 MB body is answered with 413 before the CSRF middleware or a form parses a single byte of it.
 The front proxy should enforce the same limit (nginx `client_max_body_size`); this is the backstop.
 Views that take one document can be stricter with `@limit_request_body(max_bytes)`.
+`UploadActorMiddleware` names the requester for the per-user upload rate.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import structlog
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from portal.ratelimit import client_ip
+from portal.uploads.limits import upload_actor
 
 log = structlog.get_logger(__name__)
 
@@ -71,3 +75,29 @@ def limit_request_body(
         return wrapped
 
     return decorator
+
+
+class UploadActorMiddleware:
+    """Names who is uploading for the per-user upload rate (`portal.uploads.limits.count_upload`).
+
+    After AuthenticationMiddleware. The key is computed only if the request uploads something: the
+    signed-in user's id, or the client address for a signed-out request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = upload_actor.set(lambda: _actor_key(request))
+        try:
+            response: HttpResponse = self.get_response(request)
+        finally:
+            upload_actor.reset(token)
+        return response
+
+
+def _actor_key(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"

@@ -28,16 +28,19 @@ from portal.uploads.validation import (
     EXTENSIONS,
     KIND_JPEG,
     KIND_PDF,
+    MAX_EDGE,
     SniffResult,
     UploadRejected,
+    fitted_size,
     open_image,
     open_pdf,
+    output_mode,
     reject,
 )
 
-# Enough for a reviewer to read a KTP, a bank book or an A4 letter (about 170 dpi) photographed at
-# arm's length; also exactly half of a 12 MP phone photo, which libjpeg decodes at that scale directly.
-MAX_EDGE: Final = 2000
+# MAX_EDGE (validation): enough for a reviewer to read a KTP, a bank book or an A4 letter (about
+# 170 dpi) photographed at arm's length; also exactly half of a 12 MP phone photo, which libjpeg
+# decodes at that scale directly.
 JPEG_QUALITY: Final = 85
 
 # Actions that exist to run code: such a PDF is refused rather than repaired.
@@ -105,7 +108,7 @@ def _reencode(image: Image.Image, kind: str) -> SanitizedFile:
     if kind == KIND_JPEG:
         # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly when the result still covers the
         # output size: a 12 MP photo is decoded at 3 MP and needs no resampling at all.
-        image.draft("RGB", _fitted_size(image.size))
+        image.draft("RGB", fitted_size(image.size))
     image.load()
     image = _output_mode(image, kind)
     if max(image.size) > MAX_EDGE:
@@ -126,20 +129,9 @@ def _reencode(image: Image.Image, kind: str) -> SanitizedFile:
     )
 
 
-def _fitted_size(size: tuple[int, int]) -> tuple[int, int]:
-    """`size` scaled down to fit in MAX_EDGE x MAX_EDGE, keeping the aspect ratio."""
-    width, height = size
-    factor = min(1.0, MAX_EDGE / max(width, height))
-    return max(1, int(width * factor)), max(1, int(height * factor))
-
-
 def _output_mode(image: Image.Image, kind: str) -> Image.Image:
-    if kind == KIND_JPEG:
-        return image if image.mode in ("RGB", "L") else image.convert("RGB")
-    if image.mode in ("RGB", "RGBA", "L", "LA"):
-        return image
-    has_alpha = image.mode in ("PA", "RGBa", "La") or "transparency" in image.info
-    return image.convert("RGBA" if has_alpha else "RGB")
+    mode = output_mode(image, kind)
+    return image if image.mode == mode else image.convert(mode)
 
 
 # --- PDFs -----------------------------------------------------------------------------------------

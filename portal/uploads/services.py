@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.utils import timezone
 
+from portal.uploads.limits import count_upload, decode_slot
 from portal.uploads.sanitize import SanitizedFile, sanitize
 from portal.uploads.validation import (
     DEFAULT_MAX_BYTES,
@@ -82,12 +83,18 @@ class StoredUpload:
 
 
 def prepare_upload(*, uploaded_file: IO[bytes] | Any, max_bytes: int | None = None) -> PreparedUpload:
-    """Validate and rewrite an uploaded file; raises `UploadRejected`. Writes nothing."""
+    """Validate and rewrite an uploaded file; raises `UploadRejected`. Writes nothing.
+
+    Counts against the requester's upload rate first ("rate_limited"), then decodes in one of the
+    process's decode slots ("busy" when none frees in time), see `portal.uploads.limits`.
+    """
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     try:
+        count_upload()
         data = read_limited(uploaded_file, max_bytes=limit)
-        sniff = inspect_bytes(data)
-        clean = sanitize(data, sniff)
+        with decode_slot():
+            sniff = inspect_bytes(data)
+            clean = sanitize(data, sniff)
     except UploadRejected as exc:
         log.info("upload.rejected", code=exc.code, size=getattr(uploaded_file, "size", None))
         raise

@@ -16,8 +16,11 @@ from typing import IO, Any, Final
 
 import magic
 import pikepdf
+from django.conf import settings
 from django.utils.translation import gettext_lazy
 from PIL import Image
+
+from portal.uploads.pdf_streams import decoded_stream_bytes
 
 KIND_JPEG: Final = "jpeg"
 KIND_PNG: Final = "png"
@@ -35,6 +38,14 @@ DEFAULT_MAX_BYTES: Final = 6 * 1024 * 1024
 # checked from the header before a single pixel is decoded (a 20,000 x 20,000 PNG is 400 MP).
 MAX_PIXELS: Final = 40_000_000
 MAX_PDF_PAGES: Final = 30
+# The largest size any step decodes an image at: the stored copy fits in MAX_EDGE x MAX_EDGE (see
+# `sanitize`), and libjpeg decodes a larger JPEG directly at 1/2, 1/4 or 1/8 scale when that still covers it.
+MAX_EDGE: Final = 2000
+DEFAULT_MAX_DECODED_BYTES: Final = 128 * 1024 * 1024
+DEFAULT_PDF_MAX_DECODED_BYTES: Final = 128 * 1024 * 1024
+# Bytes a pixel takes in Pillow's memory: one for bilevel, grey and palette images, two for 16-bit
+# grey, four for everything else (RGB is kept as RGBX).
+_PIXEL_BYTES: Final[dict[str, int]] = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
 
 _JPEG_SIGNATURE: Final = b"\xff\xd8\xff"
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
@@ -53,6 +64,18 @@ _MESSAGES: Final[dict[str, Any]] = {
     "image_too_many_pixels": gettext_lazy(
         "Resolusi gambar terlalu besar (maksimal %(megapixels)s megapiksel). "
         "Perkecil gambar lalu unggah kembali."
+    ),
+    "image_too_large": gettext_lazy(
+        "Gambar terlalu besar untuk diproses (resolusi dan kedalaman warnanya). "
+        "Perkecil resolusi gambar atau simpan sebagai JPEG, lalu unggah kembali."
+    ),
+    "pdf_too_large": gettext_lazy(
+        "Isi PDF terlalu besar setelah dibuka (lebih dari %(megabytes)s MB). "
+        "Simpan ulang dokumen sebagai PDF biasa atau unggah foto halamannya."
+    ),
+    "busy": gettext_lazy("Server sedang sibuk memproses unggahan lain. Tunggu sebentar, lalu coba lagi."),
+    "rate_limited": gettext_lazy(
+        "Terlalu banyak unggahan dalam waktu singkat. Coba lagi dalam %(minutes)s menit."
     ),
     "pdf_corrupt": gettext_lazy(
         "PDF rusak atau tidak dapat dibaca. Simpan ulang dokumen sebagai PDF lalu unggah kembali."
@@ -161,7 +184,52 @@ def open_image(data: bytes, kind: str) -> Image.Image:
     if width * height > MAX_PIXELS:
         image.close()
         raise reject("image_too_many_pixels", megapixels=MAX_PIXELS // 1_000_000)
+    if decoded_bytes(image, kind) > max_decoded_bytes():
+        # Read from the header, before a single pixel is decoded: few pixels in a small file can still
+        # be a lot of memory once decoded and converted (a 4.9 KB 1-bit PNG of 40 MP is 159 MB as RGB).
+        image.close()
+        raise reject("image_too_large")
     return image
+
+
+def max_decoded_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_DECODED_BYTES", DEFAULT_MAX_DECODED_BYTES))
+
+
+def output_mode(image: Image.Image, kind: str) -> str:
+    """The mode the rewritten image is stored in: JPEG keeps RGB or grey, PNG keeps RGB(A) or grey
+    (with alpha); bilevel, palette, 16-bit and other modes become RGB, or RGBA when transparent."""
+    if kind == KIND_JPEG:
+        return image.mode if image.mode in ("RGB", "L") else "RGB"
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image.mode
+    has_alpha = image.mode in ("PA", "RGBa", "La") or "transparency" in image.info
+    return "RGBA" if has_alpha else "RGB"
+
+
+def fitted_size(size: tuple[int, int]) -> tuple[int, int]:
+    """`size` scaled down to fit in MAX_EDGE x MAX_EDGE, keeping the aspect ratio."""
+    width, height = size
+    factor = min(1.0, MAX_EDGE / max(width, height))
+    return max(1, int(width * factor)), max(1, int(height * factor))
+
+
+def decoded_bytes(image: Image.Image, kind: str) -> int:
+    """Memory the largest decode of the pipeline takes: the decoded pixels plus their copy in the
+    output mode when it differs. JPEGs at the reduced scale libjpeg decodes them at (as in Pillow's
+    `JpegImageFile.draft`), other images whole."""
+    width, height = image.size
+    if kind == KIND_JPEG:
+        target_width, target_height = fitted_size(image.size)
+        scale = min(width // target_width, height // target_height)
+        step = next(s for s in (8, 4, 2, 1) if scale >= s)
+        width, height = (width + step - 1) // step, (height + step - 1) // step
+    pixels = width * height
+    total = pixels * _PIXEL_BYTES.get(image.mode, 4)
+    converted = output_mode(image, kind)
+    if converted != image.mode:
+        total += pixels * _PIXEL_BYTES.get(converted, 4)
+    return total
 
 
 def _inspect_image(data: bytes, kind: str) -> SniffResult:
@@ -212,8 +280,17 @@ def open_pdf(data: bytes) -> pikepdf.Pdf:
 
 
 def _inspect_pdf(data: bytes) -> SniffResult:
+    limit = int(getattr(settings, "UPLOAD_PDF_MAX_DECODED_BYTES", DEFAULT_PDF_MAX_DECODED_BYTES))
     with open_pdf(data) as pdf:
         pages = len(pdf.pages)
+        try:
+            # Sanitising passes streams through compressed, but whoever opens the file (a reviewer's
+            # viewer, the page preview) inflates them: a 200 KB flate stream can be 200 MB.
+            inflated = decoded_stream_bytes(pdf, limit=limit)
+        except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+            raise reject("pdf_corrupt") from exc
+    if inflated > limit:
+        raise reject("pdf_too_large", megabytes=limit // (1024 * 1024))
     return SniffResult(KIND_PDF, CONTENT_TYPES[KIND_PDF], len(data), pages=pages)
 
 

@@ -39,7 +39,8 @@ def test_activation_happy_path_creates_links_and_logs_in(
     assert response.status_code == 302
     assert response.url == CODE_URL
     assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["budi@contoh.id"]
+    # The code goes to the email on record, not to the address typed in the form.
+    assert mailoutbox[0].to == ["kpj12345678901@contoh.id"]
     assert nik not in mailoutbox[0].body
     assert User.objects.count() == 0
 
@@ -52,7 +53,17 @@ def test_activation_happy_path_creates_links_and_logs_in(
     participant.refresh_from_db()
     assert participant.user_id == user.pk
     assert client.session["_auth_user_id"] == str(user.pk)
-    assert user.emailaddress_set.get().verified is True
+    # The typed address became the login, but the code proved the record's address, not this one.
+    assert user.emailaddress_set.get().verified is False
+
+
+def test_typed_email_equal_to_the_record_is_verified_by_the_code(
+    client: Client, participant: Participant, nik: str, mailoutbox: list[Any]
+) -> None:
+    start_activation(client, nik, email="KPJ12345678901@contoh.id")
+    assert mailoutbox[0].to == ["kpj12345678901@contoh.id"]
+    assert client.post(CODE_URL, {"code": code_from_outbox()}).status_code == 302
+    assert User.objects.get().emailaddress_set.get().verified is True
 
 
 def test_pending_activation_stores_only_hashes(

@@ -46,7 +46,7 @@ def test_code_by_sms_to_the_phone_on_record(client: Client, participant: Partici
         assert [s.to for s in FakeSmsSender.sent] == ["6281277776666"]
         assert mail.outbox == []
         page = client.get(CODE_URL).content.decode()
-    assert "lewat SMS ke 0812****66" in page
+    assert "lewat SMS ke nomor HP yang tercatat, 0812****66" in page
     assert "Sisa 5 kali percobaan" in page
     assert "mulai pukul 10:01:00 (sekitar 60 detik lagi)" in page
     row = Outbox.objects.get(event="activation_code")
@@ -68,7 +68,7 @@ def test_sms_without_a_phone_on_record_goes_by_email(
     assert FakeSmsSender.sent == []
     assert len(mail.outbox) == 1
     page = client.get(CODE_URL).content.decode()
-    assert "ke email Anda (b***@contoh.id)" in page
+    assert "ke email yang tercatat, k***@contoh.id" in page
     assert "Kirim kode lewat SMS" not in page
 
 

@@ -128,31 +128,6 @@ def test_totp_second_step_with_the_right_code_logs_in() -> None:
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_password_reset_by_code(client: Client, mailoutbox: list[Any]) -> None:
-    user = UserFactory(email="lupa@contoh.id")
-    response = client.post("/akun/password/reset/", {"email": "lupa@contoh.id"})
-    assert response.status_code == 302
-    assert response.url == "/akun/password/reset/confirm/"
-    assert len(mailoutbox) == 1
-    match = re.search(r"^\s*([A-Z0-9]{3,}[-\s]?[A-Z0-9]*)\s*$", mailoutbox[0].body, re.MULTILINE)
-    assert match is not None, mailoutbox[0].body
-    response = client.post("/akun/password/reset/confirm/", {"code": match.group(1)})
-    assert response.status_code == 302
-    response = client.post(response.url, {"password1": "Sandi-Baru-2026!", "password2": "Sandi-Baru-2026!"})
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.check_password("Sandi-Baru-2026!")
-
-
-def test_password_reset_for_unknown_email_looks_the_same(
-    client: Client, db: None, mailoutbox: list[Any]
-) -> None:
-    response = client.post("/akun/password/reset/", {"email": "tidak-ada@contoh.id"})
-    assert response.status_code == 302
-    assert response.url == "/akun/password/reset/confirm/"
-    assert mailoutbox == []
-
-
 @pytest.mark.parametrize(
     "url",
     [

@@ -117,14 +117,16 @@ def test_participant_search(how: str, jkt: Any, reviewer: Any) -> None:
         "email": "SITI@contoh.id",
         "phone": "081299887766",
     }[how]
-    response = staff_client(reviewer).get(reverse("admin:participants_participant_changelist"), {"q": term})
+    # The search box posts (a NIK never travels in the URL: tests/backoffice/test_nik_search.py).
+    search = reverse("admin:participants_participant_search")
+    response = staff_client(reviewer).post(search, {"q": term}, follow=True)
     assert [p.pk for p in response.context["cl"].result_list] == [person.pk]
 
 
 def test_search_by_nik_stays_in_the_branch(jkt: Any, bdg: Any, reviewer: Any) -> None:
     other = person_in(bdg)
-    response = staff_client(reviewer).get(
-        reverse("admin:participants_participant_changelist"), {"q": other.nik}
+    response = staff_client(reviewer).post(
+        reverse("admin:participants_participant_search"), {"q": other.nik}, follow=True
     )
     assert list(response.context["cl"].result_list) == []
 

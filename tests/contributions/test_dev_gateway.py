@@ -36,6 +36,14 @@ def test_out_of_order_button(live_server: Any, live_payment: Payment) -> None:
     assert Payment.objects.get(pk=live_payment.pk).status == S.SETTLEMENT
 
 
+def test_early_settlement_button_then_settle_credits_at_once(live_server: Any, live_payment: Payment) -> None:
+    assert simulate(live_payment.order_id, "early", base_url=live_server.url) == [200]
+    assert Payment.objects.get(pk=live_payment.pk).status == S.PENDING
+    assert simulate(live_payment.order_id, "settle", base_url=live_server.url) == [200]
+    assert Payment.objects.get(pk=live_payment.pk).status == S.SETTLEMENT
+    assert Contribution.objects.filter(participant_id=live_payment.participant_id).count() == 1
+
+
 def test_sandbox_page_lists_and_acts(live_server: Any, live_payment: Payment, settings: Any) -> None:
     settings.PORTAL_BASE_URL = live_server.url
     settings.DEBUG = True  # pytest-django runs tests with DEBUG off

@@ -385,21 +385,64 @@ def test_code_page_without_a_registration_goes_back_to_the_form(client: Client) 
 # --- Existing people -----------------------------------------------------------------------------------
 
 
-def test_nik_with_a_kpj_is_sent_to_activation_and_nothing_is_created(
-    client: Client, nik: str, branch: Branch
-) -> None:
-    existing = ParticipantFactory(nik=nik, birth_date=BORN, sex="P", user=None)
-    # Step 1 looks the same as for a new NIK: same redirect, a code in the mail.
-    response = client.post(REGISTER, form_data(nik, branch))
-    assert response.status_code == 302
-    assert response["Location"] == CODE
-    response = client.post(CODE, code_data(code_from_outbox()), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("accounts:activate")
-    assert "NIK Anda sudah terdaftar sebagai peserta" in response.content.decode()
+def _visible(html: str) -> str:
+    """A page without what differs per request anyway (the CSRF token, the CSP nonce)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'"x-csrftoken": "[^"]+"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)
+
+
+def test_nik_with_a_kpj_looks_like_a_new_registration_and_the_owner_is_told(nik: str, branch: Branch) -> None:
+    """The membership oracle: whoever types a NIK learns nothing about it (issue 16, item 8)."""
+    existing = ParticipantFactory.create(
+        nik=nik, birth_date=BORN, sex="P", user=None, email="pemilik@contoh.id", phone="081299990000"
+    )
+    new_nik = make_nik(birth_date=BORN, sex="P", region="357801", serial=78)
+    known, unknown = Client(), Client()
+    first = known.post(REGISTER, form_data(nik, branch))
+    second = unknown.post(REGISTER, form_data(new_nik, branch))
+    assert (first.status_code, first["Location"]) == (second.status_code, second["Location"]) == (302, CODE)
+    assert _visible(known.get(CODE).content.decode()) == _visible(unknown.get(CODE).content.decode())
+    # Only the new NIK's typed address got a code; the known NIK's owner got the notice at the record.
+    codes = [m for m in mail.outbox if re.search(r"^\s+\d{6}\s*$", m.body, re.MULTILINE)]
+    assert [m.to for m in codes] == [["siti@contoh.id"]]
+    notice = Outbox.objects.filter(event="bpu_registration_existing")
+    assert sorted(notice.values_list("channel", "recipient")) == [
+        ("email", "pemilik@contoh.id"),
+        ("sms", "6281299990000"),
+    ]
+    assert existing.kpj in notice.get(channel="email").body
+    assert "siti@contoh.id" not in list(notice.values_list("recipient", flat=True))
+    # No code can complete the known NIK's registration; it answers exactly like a wrong code.
+    real = codes[0].body
+    guess = "000000" if "000000" not in real else "111111"
+    answer_known, answer_unknown = known.post(CODE, code_data(guess)), unknown.post(CODE, code_data(guess))
+    assert answer_known.status_code == answer_unknown.status_code == 400
+    assert "Kode salah" in answer_known.content.decode()
+    assert _visible(answer_known.content.decode()) == _visible(answer_unknown.content.decode())
     assert list(Participant.objects.all()) == [existing]
     assert User.objects.count() == 0
     assert BpuProfile.objects.count() == 0
-    assert PendingBpuRegistration.objects.get().used_at is not None
+
+
+def test_nik_registered_between_the_steps_answers_like_a_spent_code(
+    client: Client, nik: str, branch: Branch
+) -> None:
+    client.post(REGISTER, form_data(nik, branch))
+    code = code_from_outbox()
+    existing = ParticipantFactory.create(
+        nik=nik, birth_date=BORN, sex="P", user=None, email="pemilik@contoh.id"
+    )
+    response = client.post(CODE, code_data(code), follow=True)
+    assert response.redirect_chain[-1][0] == REGISTER
+    html = response.content.decode()
+    assert "Kode sudah tidak berlaku" in html
+    assert "sudah terdaftar" not in html
+    assert list(Participant.objects.all()) == [existing]
+    assert User.objects.count() == 0
+    assert (
+        Outbox.objects.filter(event="bpu_registration_existing", recipient="pemilik@contoh.id").count() == 1
+    )
 
 
 def test_email_of_an_existing_account_gets_a_notice_and_can_never_complete(

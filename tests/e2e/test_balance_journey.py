@@ -26,7 +26,9 @@ def test_activate_log_in_see_balance_and_download_statement(
     cache.clear()
     born = dt.date(1987, 2, 3)
     nik = make_nik(birth_date=born, sex="P", serial=4242)
-    participant = ParticipantFactory(nik=nik, kpj="32323232323", birth_date=born, sex="P")
+    participant = ParticipantFactory(
+        nik=nik, kpj="32323232323", birth_date=born, sex="P", email="saldo@contoh.id"
+    )
     employer = EmployerFactory()
     for month in range(1, 13):  # twelve months of 2025 at Rp5.000.000: JHT 285.000 a month
         post_contribution(participant, period=dt.date(2025, month, 1), wage_idr=5_000_000, employer=employer)

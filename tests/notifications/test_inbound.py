@@ -18,6 +18,7 @@ from tests.factories import ParticipantFactory, make_nik
 from tests.notifications.conftest import BIRTH, KPJ, PHONE, SECRET
 
 URL = "/sms/inbound/"
+RECEIVED = "Permintaan diterima. Jika data cocok, konfirmasi dikirim ke kontak terdaftar."
 _ids = iter(range(10**6))
 
 
@@ -64,8 +65,15 @@ def test_register_then_balance(person: Any, nik: str) -> None:
     reply = InboundSms.objects.get(message_id="s1").reply
     assert reply is not None
     assert (reply.recipient, reply.channel, reply.status) == (PHONE, "sms", "queued")
-    assert outbox_deliver_queued() == 2
-    assert [m.to for m in FakeSmsSender.sent] == [PHONE, PHONE]
+    # Two replies, and the binding's security notice ("Bukan saya") to the email and phone on record.
+    assert sorted(Outbox.objects.values_list("event", "channel")) == [
+        ("security_event", "email"),
+        ("security_event", "sms"),
+        ("sms_reply", "sms"),
+        ("sms_reply", "sms"),
+    ]
+    assert outbox_deliver_queued() == 4
+    assert [m.to for m in FakeSmsSender.sent] == [PHONE, PHONE, PHONE]
 
 
 def test_form_encoded_body_works(person: Any, nik: str) -> None:
@@ -92,10 +100,7 @@ def test_every_mismatch_registers_nothing_and_says_the_same(
     assert response.status_code == 200
     assert SmsRegistration.objects.count() == 0
     assert InboundSms.objects.get(message_id="x").outcome == InboundOutcome.REGISTER_REFUSED
-    assert reply_of("x") == (
-        "Pendaftaran gagal: data tidak cocok dengan data peserta. "
-        "Periksa NIK, nama, tanggal lahir dan KPJ lalu coba lagi."
-    )
+    assert reply_of("x") == RECEIVED
 
 
 def test_one_phone_per_kpj(person: Any, nik: str) -> None:
@@ -103,7 +108,7 @@ def test_one_phone_per_kpj(person: Any, nik: str) -> None:
     post(client, daftar(nik), message_id="a")
     post(client, daftar(nik), sender="081399998888", message_id="b")
     assert list(SmsRegistration.objects.values_list("phone", flat=True)) == [PHONE]
-    assert "sudah terdaftar dengan nomor HP lain" in reply_of("b")
+    assert reply_of("b") == RECEIVED  # no "already registered with another phone": that confirms the data
     post(client, daftar(nik), message_id="c")  # the same phone again: still registered, once
     assert SmsRegistration.objects.count() == 1
     assert "berhasil" in reply_of("c")
@@ -147,7 +152,8 @@ def test_same_message_id_is_processed_once(person: Any, nik: str) -> None:
     assert post(client, daftar(nik), message_id="dup").json() == {"status": "accepted"}
     assert post(client, daftar(nik), message_id="dup").json() == {"status": "duplicate"}
     assert InboundSms.objects.count() == 1
-    assert Outbox.objects.count() == 1
+    assert Outbox.objects.filter(event="sms_reply").count() == 1
+    assert Outbox.objects.filter(event="security_event").count() == 2  # email and phone on record, once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -235,9 +241,9 @@ def test_flooding_from_one_number_is_rate_limited(person: Any, nik: str, setting
     assert statuses == [200, 200, 200, 429, 429]
     assert SmsRegistration.objects.count() == 0
     assert Outbox.objects.count() == 3
-    # another number is not affected
-    assert post(client, daftar(nik), sender="081399998888").status_code == 200
-    assert SmsRegistration.objects.count() == 1
+    # another number is not affected by this number's limit (it is not on record: the owner confirms)
+    assert post(client, daftar(nik), sender="081399998888", message_id="other").status_code == 200
+    assert InboundSms.objects.get(message_id="other").outcome == InboundOutcome.BINDING_REQUESTED
 
 
 def test_guessing_the_data_of_one_kpj_is_rate_limited(person: Any, nik: str, settings: Any) -> None:
@@ -248,7 +254,7 @@ def test_guessing_the_data_of_one_kpj_is_rate_limited(person: Any, nik: str, set
     # the right data now, but the KPJ's attempts are used up: refused with the same reply
     post(client, daftar(nik), sender="081311119999", message_id="late")
     assert SmsRegistration.objects.count() == 0
-    assert reply_of("late").startswith("Pendaftaran gagal")
+    assert reply_of("late") == RECEIVED
 
 
 def test_nik_is_never_stored_or_logged_in_clear(person: Any, nik: str) -> None:

@@ -256,7 +256,8 @@ def test_polyglot_jpeg_html_is_stored_without_the_html(private_dir: Path, data: 
     assert stored_data.endswith(b"\xff\xd9")
 
 
-def test_pixel_cap_is_checked_before_decoding() -> None:
+def test_pixel_cap_is_checked_before_decoding(settings: Any) -> None:
+    settings.UPLOAD_MAX_DECODED_BYTES = 10**9  # the memory bound has its own tests (test_uploads_memory)
     assert MAX_PIXELS == 40_000_000
     # 6,400 x 6,250 is exactly 40 MP: accepted by the inspection (the header alone is read first).
     data = corpus.compressible_png((6400, 6250))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from participants.demo import load_demo_data
+from partners.demo import load_demo_partner
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo only runs with DJANGO_DEBUG=true (or --force).")
-        created = load_demo_data()
+        created = load_demo_data() + load_demo_partner()
         for line in created:
             self.stdout.write(f"  {line}")
         self.stdout.write(f"seed_demo: {len(created)} created" if created else "seed_demo: nothing to do")
