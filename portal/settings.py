@@ -454,7 +454,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # So a killed worker's task runs again within 240 + 10 s, under 5 minutes. Tasks with longer limits
 # (participants/ledger/tasks.py) are acknowledged on receipt; tests/portal/test_redelivery.py checks
 # the relation for every registered task.
-TASKS_REDELIVERY_MARGIN = 30
+TASKS_REDELIVERY_MARGIN = env.int("TASKS_REDELIVERY_MARGIN", default=30)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": TASKS_LONGEST_COUNTDOWN + CELERY_TASK_TIME_LIMIT + TASKS_REDELIVERY_MARGIN
 }

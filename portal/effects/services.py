@@ -112,11 +112,7 @@ def effect_requeue(*, effect_id: int) -> bool:
 def effect_open_for(task: Any, *args: Any, failed_too: bool = False) -> Effect | None:
     """The open (or, with `failed_too`, given-up) effect that runs `task(*args)`, if any (the newest)."""
     statuses = [*OPEN_STATUSES, EffectStatus.FAILED] if failed_too else list(OPEN_STATUSES)
-    return (
-        Effect.objects.filter(task=task.name, args=list(args), status__in=statuses)
-        .order_by("-pk")
-        .first()
-    )
+    return Effect.objects.filter(task=task.name, args=list(args), status__in=statuses).order_by("-pk").first()
 
 
 def effect_resend_if_stuck(task: Any, *args: Any) -> bool:

@@ -27,6 +27,10 @@ class EffectTask(DjangoTask):
     it, and stays in the message, so Celery's own retries carry it. Without one, a plain run.
     """
 
+    # Celery checks a call's arguments against the function's signature when sending; the effect id
+    # is not in it (it is taken off in `__call__`), so that check is off for these tasks.
+    typing = False
+
     def stale_after(self) -> float:
         """Seconds after which a started run is presumed dead: the hard time limit and a margin."""
         hard = self.time_limit or self.app.conf.task_time_limit or settings.CELERY_TASK_TIME_LIMIT
