@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -89,13 +90,13 @@ def test_an_effect_is_recorded_in_the_transaction_and_sent_after_commit(
 def test_a_rolled_back_change_records_and_sends_nothing(
     sent: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    with (
-        django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        effect_schedule(note, "a")
-        raise RuntimeError("the change failed")
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            effect_schedule(note, "a")
+            raise RuntimeError("the change failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        change_that_fails()
     assert (Effect.objects.count(), sent) == (0, [])
 
 
@@ -237,9 +238,8 @@ def test_delay_on_commit_logs_a_broker_error_instead_of_raising(
 
 def test_a_broker_error_before_the_commit_is_a_503() -> None:
     request = RequestFactory().get("/")
-    response = ServiceUnavailableMiddleware(lambda r: None).process_exception(  # type: ignore[arg-type,return-value]
-        request, BrokerUnavailable("Connection refused")
-    )
+    middleware = ServiceUnavailableMiddleware(lambda r: HttpResponse())
+    response = middleware.process_exception(request, BrokerUnavailable("Connection refused"))
     assert response is not None
     assert (response.status_code, response["Retry-After"]) == (503, "30")
 

@@ -11,8 +11,10 @@ from notifications.tasks import _backoff
 from portal.celery import app
 
 KOMBU_RESTORE_EVERY = 10  # kombu's Redis transport looks for expired unacked messages every 10 s
-PROJECT_APPS = ("portal.", "participants.", "accounts.", "contributions.", "claims.", "branches.")
-PROJECT_APPS += ("layanan.", "notifications.", "backoffice.")
+PROJECT_APPS = (
+    *("portal.", "participants.", "accounts.", "contributions.", "claims.", "branches."),
+    *("layanan.", "notifications.", "backoffice."),
+)
 
 
 def _project_tasks() -> list[Any]:
