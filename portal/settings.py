@@ -455,8 +455,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (participants/ledger/tasks.py) are acknowledged on receipt; tests/portal/test_redelivery.py checks
 # the relation for every registered task.
 TASKS_REDELIVERY_MARGIN = env.int("TASKS_REDELIVERY_MARGIN", default=30)
+# `max_retries: 0`: a send while Redis is down fails at once instead of kombu retrying the connection
+# for ~6 s per send (measured), which held a request (or a sweep) that long per effect; a failed send
+# is recorded and swept (portal/effects). The worker's own reconnection loop is configured apart
+# (broker_connection_retry, broker_connection_max_retries) and keeps retrying.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": TASKS_LONGEST_COUNTDOWN + CELERY_TASK_TIME_LIMIT + TASKS_REDELIVERY_MARGIN
+    "visibility_timeout": TASKS_LONGEST_COUNTDOWN + CELERY_TASK_TIME_LIMIT + TASKS_REDELIVERY_MARGIN,
+    "max_retries": 0,
 }
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {

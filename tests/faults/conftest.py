@@ -90,22 +90,27 @@ class RedisServer:
 class Worker:
     """`python -m tests.faults.worker` against the test database and the fault Redis."""
 
-    def __init__(self, fault_dir: Path, redis_url: str, database_url: str) -> None:
+    def __init__(
+        self, fault_dir: Path, redis_url: str, database_url: str, name: str = "", **env: str
+    ) -> None:
         self.fault_dir = fault_dir
+        self.name = name
         self.env = {
             **os.environ,
             **WORKER_ENV,
+            **env,
+            "FAULT_WORKER_NAME": name,
             "FAULT_DIR": str(fault_dir),
             "REDIS_URL": redis_url,
             "DATABASE_URL": database_url,
             "PYTEST_XDIST_WORKER": "",
         }
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = fault_dir / "worker.log"
+        self.log = fault_dir / f"worker{name}.log"
         self.log_start = 0
 
-    def start(self) -> None:
-        (self.fault_dir / "ready").unlink(missing_ok=True)
+    def start(self, *, wait: bool = True) -> None:
+        (self.fault_dir / f"ready{self.name}").unlink(missing_ok=True)
         self.log_start = len(self.log.read_text(errors="replace")) if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -116,12 +121,13 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_until(self._ready, timeout=90, what="the Celery worker to start")
+        if wait:
+            wait_until(self._ready, timeout=90, what="the Celery worker to start")
 
     def _ready(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
             pytest.fail(f"the worker exited: {self.log.read_text()[-3000:]}")
-        return (self.fault_dir / "ready").exists()
+        return (self.fault_dir / f"ready{self.name}").exists()
 
     def failed_reconnections(self) -> int:
         """How often this worker process logged a failed attempt to reach the broker."""
@@ -163,9 +169,19 @@ def _use_broker(app: Any, url: str) -> None:
         app._after_fork()  # not force_close_all: kombu shares pools per URL, the next test reuses them
 
 
+LOGS = ROOT / ".local" / "test" / "faults"  # kept after the run: the worker's log says what it did
+
+
+def _fresh(name: str) -> Path:
+    directory = LOGS / name
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return directory
+
+
 @pytest.fixture(scope="module")
-def fault_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("fault-redis"))
+def fault_redis() -> Iterator[RedisServer]:
+    server = RedisServer(_fresh("redis"))
     server.start()
     yield server
     server.stop()
@@ -177,11 +193,9 @@ def _database_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def fault_worker(
-    django_db_setup: None, fault_redis: RedisServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Worker]:
+def fault_worker(django_db_setup: None, fault_redis: RedisServer) -> Iterator[Worker]:
     """One worker for the module (a start costs seconds); tests that kill it start it again."""
-    worker = Worker(tmp_path_factory.mktemp("fault-worker"), fault_redis.url(), _database_url())
+    worker = Worker(_fresh("worker"), fault_redis.url(), _database_url())
     yield worker
     worker.stop()
 

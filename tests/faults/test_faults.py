@@ -42,7 +42,14 @@ def _swept_until_done(what: Any, *, timeout: float = 60) -> None:
         effects_sweep()
         return what()
 
-    wait_until(check, timeout=timeout, what="the swept effects to be done")
+    def state() -> str:
+        return repr(list(Effect.objects.order_by("pk").values_list("task", "status", "attempts", "due_at")))
+
+    try:
+        wait_until(check, timeout=timeout, what="the swept effects to be done")
+    except BaseException:
+        print("effects:", state())  # shown with the failure
+        raise
 
 
 def _open_effects() -> int:
@@ -163,7 +170,7 @@ def test_worker_killed_mid_payout_pays_once(faults: tuple[RedisServer, Worker], 
     assert (effect.status, effect.attempts) == (EffectStatus.DONE, 2)  # killed once, then done
     letter = Effect.objects.get(task="claims.tasks.render_claim_letter")
     assert (letter.status, letter.attempts) == (EffectStatus.DONE, 1)
-    mine = [t for t in bank_transfers(worker.fault_dir) if t["amount_idr"] == claim.net_idr]
+    mine = [t for t in bank_transfers(worker.fault_dir) if claim.public_id.hex in t["reference"]]
     assert len(mine) == 1  # money moved once
     assert ClaimPayout.objects.filter(claim=claim).count() == 1
     debits = LedgerEntry.objects.filter(kind=EntryKind.CLAIM_PAYOUT, account_id=claim.participant_id)

@@ -1,7 +1,7 @@
 """`python -m tests.faults.worker`: a real Celery worker (solo pool: the main process runs the task,
 so SIGKILL lands mid-task) with the seams of tests/faults/seams.py, for the fault-injection tests and
 bench/faults.py. Configured by the environment (DATABASE_URL, REDIS_URL, FAULT_DIR, time limits);
-writes FAULT_DIR/ready once it consumes."""
+writes FAULT_DIR/ready<FAULT_WORKER_NAME> once it consumes."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ seams.install()
 
 @worker_ready.connect
 def _ready(**_: Any) -> None:
-    (seams.fault_dir() / "ready").write_text(str(os.getpid()))
+    name = os.environ.get("FAULT_WORKER_NAME", "")  # several workers may share one FAULT_DIR (bench)
+    (seams.fault_dir() / f"ready{name}").write_text(str(os.getpid()))
 
 
 if __name__ == "__main__":
