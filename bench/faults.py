@@ -155,7 +155,11 @@ def kills(rounds: int, sweep_every: float) -> None:
         cluster = Cluster(Path(tmp))
         try:
             for name, run in (("crediting", _crediting_round), ("payout", _payout_round)):
-                results = [run(cluster, sweep_every) for _ in range(rounds)]
+                results = []
+                for n in range(rounds):
+                    results.append(run(cluster, sweep_every))
+                    ok, delay = results[-1]
+                    print(f"  {name} round {n + 1}: once={ok} done {delay:.1f} s after the kill", flush=True)
                 delays = sorted(d for _, d in results)
                 once = sum(ok for ok, _ in results)
                 print(
@@ -205,6 +209,16 @@ def outage(jobs: int, sweep_every: float) -> None:
             cluster.stop()
 
 
+def _continue_factory_sequences() -> None:
+    """The test factories number from 0 in every process; start after what earlier runs left."""
+    from participants.models import Participant, User
+    from tests.factories import BranchFactory, ParticipantFactory, UserFactory
+
+    start = max(Participant.objects.count(), User.objects.count()) + 1000
+    for factory in (UserFactory, ParticipantFactory, BranchFactory):
+        factory.reset_sequence(start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["kills", "outage"])
@@ -213,6 +227,7 @@ def main() -> None:
     parser.add_argument("--sweep-every", type=float, default=None)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
+    _continue_factory_sequences()
     if args.mode == "kills":
         kills(args.rounds, args.sweep_every or 1.0)
     else:

@@ -227,7 +227,7 @@ def test_worker_killed_mid_crediting_is_redelivered_and_credits_once(
     worker.start()
     wait_until(
         lambda: Payment.objects.get(pk=payment.pk).status == PaymentStatus.SETTLEMENT,
-        timeout=60,
+        timeout=120,  # kombu looks for expired unacked messages every 10 s, on a loaded machine later
         what="the redelivered crediting",
     )
     assert LedgerEntry.objects.filter(account_id=participant.pk, kind=EntryKind.CONTRIBUTION).count() == 1
