@@ -447,13 +447,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Bounded redelivery. A late-acknowledged task whose worker died (even a SIGKILLed main process) stays
-# in Redis' `unacked` set until `visibility_timeout` has passed since delivery; then any worker gets it
-# again (kombu scans at most every 10 s, see below). A message must never outlive it while still legitimately held: the
-# longest wait before running (TASKS_LONGEST_COUNTDOWN, 120 s) plus the longest run (the hard time
-# limit of every late-acknowledged task, CELERY_TASK_TIME_LIMIT, 90 s) plus a margin (30 s) = 240 s.
-# So a killed worker's task runs again within 240 + 10 s, under 5 minutes, provided kombu scans the
-# unacked set at every 10 s tick: by default it scans only every 10th tick (`unacked_restore_throttle`),
-# which added up to 100 s (measured: a re-run 98 s after the kill with a 13 s timeout in bench/faults.py). Tasks with longer limits
+# in Redis' `unacked` set until `visibility_timeout` has passed since delivery; then the next scan of
+# that set by any worker hands it out again. A message must never outlive it while still legitimately
+# held: the longest wait before running (TASKS_LONGEST_COUNTDOWN, 120 s) plus the longest run (the hard
+# time limit of every late-acknowledged task, CELERY_TASK_TIME_LIMIT, 90 s) plus a margin (30 s) =
+# 240 s. Each worker scans every 10 s once `unacked_restore_throttle` is 1 (kombu's default scans only
+# every 10th tick: a re-run came 98 s after the kill with a 13 s timeout, bench/faults.py). So a killed
+# worker's task runs again within 240 + 10 s, under 5 minutes. Tasks with longer limits
 # (participants/ledger/tasks.py) are acknowledged on receipt; tests/portal/test_redelivery.py checks
 # the relation for every registered task.
 TASKS_REDELIVERY_MARGIN = env.int("TASKS_REDELIVERY_MARGIN", default=30)
