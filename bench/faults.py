@@ -179,25 +179,32 @@ def outage(jobs: int, sweep_every: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cluster = Cluster(Path(tmp))
         try:
-            Effect.objects.all().delete()
             Heartbeat.objects.filter(key__startswith="bench-").delete()
             cluster.redis.stop()
             started = time.monotonic()
+            ids = []
             for n in range(jobs):
                 with transaction.atomic():
-                    effect_schedule(heartbeat, f"bench-{n}")
+                    ids.append(effect_schedule(heartbeat, f"bench-{n}").pk)
             recorded = time.monotonic() - started
+            mine = Effect.objects.filter(pk__in=ids)
             cluster.redis.start()
             back = time.monotonic()
 
             def all_done() -> bool:
-                return Effect.objects.filter(status=EffectStatus.DONE).count() == jobs
+                return mine.filter(status=EffectStatus.DONE).count() == jobs
 
-            # The sweeper's first run falls anywhere in its period after Redis is back.
-            time.sleep(sweep_every / 2)
-            done = _wait_sweeping(lambda: effects_sweep() >= 0 and all_done(), sweep_every, 600)
+            # Beat's sweep falls anywhere in its period after Redis is back: first after half a period.
+            next_sweep = back + sweep_every / 2
+            done = False
+            while not done and time.monotonic() - back < 600:
+                if time.monotonic() >= next_sweep:
+                    effects_sweep()
+                    next_sweep += sweep_every
+                done = all_done()
+                time.sleep(0.2)
             took = time.monotonic() - back
-            runs = list(Effect.objects.values_list("attempts", flat=True))
+            runs = list(mine.values_list("attempts", flat=True))
             beats = Heartbeat.objects.filter(key__startswith="bench-").count()
             print(
                 f"outage: {jobs} effects recorded in {recorded:.1f} s with Redis down; all done={done} "
