@@ -4,7 +4,8 @@ letter's PDF.
 The state machine (claims/transitions.py) decides when; the tasks (claims/tasks.py) do the work, and
 the work moves the claim again through the state machine. So that the state machine does not import
 the tasks that import it, ClaimsConfig.ready registers the three tasks here once, and transitions
-asks for them when it schedules (`delay_on_commit`: nothing is enqueued unless the move commits).
+asks for them when it schedules (`portal.effects.services.effect_schedule`: recorded with the move,
+sent only if it commits, swept if lost).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any, Protocol
 
 
 class OnCommitTask(Protocol):
-    def delay_on_commit(self, *args: Any) -> Any: ...
+    name: str  # a Celery task: `effect_schedule` records it by name
+
+    def apply_async(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 @dataclass(frozen=True)

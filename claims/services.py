@@ -35,6 +35,7 @@ from claims.selectors import claim_facts_for_person, claim_get_for_participant
 from claims.transitions import ClaimError, IllegalTransition, claim_transition, role_of
 from participants.models import Participant, User
 from participants.selectors import participant_get_for_user, participants_of_user
+from portal.effects.services import effect_open_for, effect_requeue, effect_schedule
 from portal.money import format_rupiah
 from portal.uploads.cleanup import stored_uploads_delete_on_commit
 from portal.uploads.services import PreparedUpload, prepare_upload
@@ -425,14 +426,18 @@ def claim_request_revision(
 
 
 def claim_retry_payout(*, actor: User, claim_id: uuid.UUID | str) -> Claim:
-    """Queue the payout again for a claim stuck in paying (bank timeout, balance corrected). Safe to call
-    repeatedly: the payout is idempotent."""
+    """Queue the payout again for a claim stuck in paying (bank timeout, balance corrected): its open
+    effect is sent again now, or a new one recorded. Safe to call repeatedly: the payout is idempotent."""
     from claims.tasks import pay_claim
 
     claim = _staff_claim(actor=actor, claim_id=claim_id)
     if claim.status != ClaimStatus.PAYING:
         raise ClaimError("not_paying", _("Hanya klaim yang sedang dibayar yang dapat dicoba ulang."))
-    pay_claim.delay_on_commit(claim.pk)
+    open_payout = effect_open_for(pay_claim, claim.pk, failed_too=True)
+    if open_payout is not None:
+        effect_requeue(effect_id=open_payout.pk)
+    else:
+        effect_schedule(pay_claim, claim.pk)
     return claim
 
 

@@ -26,6 +26,7 @@ from claims import effects, notices
 from claims.models import Claim, ClaimHistory
 from claims.models import ClaimStatus as S
 from participants.models import User
+from portal.effects.services import effect_schedule
 
 
 class Role(StrEnum):
@@ -110,15 +111,15 @@ def _guard(claim: Claim, to_status: str) -> None:
 def _schedule_side_effects(claim: Claim, to_status: str) -> None:
     jobs = effects.jobs()
     if to_status in (S.SUBMITTED, S.RESUBMITTED):
-        jobs.verify.delay_on_commit(claim.pk)
+        effect_schedule(jobs.verify, claim.pk)
     elif to_status == S.PAYING:
-        jobs.pay.delay_on_commit(claim.pk)
+        effect_schedule(jobs.pay, claim.pk)
     elif to_status in (S.PAID, S.REJECTED):
         from claims.letters import claim_letter_create
 
         letter = claim_letter_create(claim=claim)
         if letter is not None:
-            jobs.render_letter.delay_on_commit(letter.pk)
+            effect_schedule(jobs.render_letter, letter.pk)
     notices.claim_status(claim=claim, to_status=to_status)
 
 

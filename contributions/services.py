@@ -40,6 +40,7 @@ from participants.ledger.services import contributions_credit_jht
 from participants.models import Contribution, MembershipStatus, Participant, StatusReason, User
 from participants.selectors import participant_get_for_user
 from portal.dates import add_months, month_end
+from portal.effects.services import effect_schedule
 
 log = structlog.get_logger(__name__)
 
@@ -439,8 +440,9 @@ def _credit(payment: Payment, *, late: bool) -> None:
     payment.paid_at = now
     payment.save(update_fields=["paid_at", "first_period", "needs_review", "review_reason", "updated_at"])
     receipt = receipt_create(payment=payment, participant=participant, rows=rows)
-    render_receipt.delay_on_commit(receipt.pk)
-    send_payment_receipt.delay_on_commit(payment.pk)
+    # Recorded with the credit, sent after commit, swept if lost (portal/effects).
+    effect_schedule(render_receipt, receipt.pk)
+    effect_schedule(send_payment_receipt, payment.pk)
     log.info("payment.credited", order_id=payment.order_id, amount_idr=payment.amount_idr, months=len(rows))
 
 

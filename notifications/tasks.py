@@ -1,8 +1,11 @@
 """Sending tasks (all on the `notifications` queue: names start with `send_`, see portal/celery.py).
 
 Thin and safe to run twice: they take outbox ids and call `outbox_deliver`, which locks the row.
-Temporary failures retry with exponential backoff (30 s, 60 s, … capped at 10 min, at most
-NOTIFICATION_MAX_RETRIES times); then the message is marked failed.
+Temporary failures retry with exponential backoff (30 s, 60 s, then every TASKS_LONGEST_COUNTDOWN,
+2 min: a countdown must end within the broker's visibility timeout, settings.py; at most
+NOTIFICATION_MAX_RETRIES times); then the message is marked failed. The outbox row is the durable
+record of a message: a send lost after commit (`delay_on_commit` logs a broker error, never raises,
+portal/effects/task.py) is picked up by `send_stale_outbox`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from portal.celery import idempotent_task
 
 
 def _backoff(retries: int) -> int:
-    return int(min(600, 30 * 2**retries))
+    return int(min(settings.TASKS_LONGEST_COUNTDOWN, 30 * 2**retries))
 
 
 @idempotent_task(bind=True, autoretry_for=(), max_retries=None)
@@ -44,8 +47,9 @@ def send_outbox_batch(outbox_ids: list[int]) -> int:
 @idempotent_task()
 def send_stale_outbox(minutes: int = 15) -> int:
     """Safety net: re-enqueue messages still queued `minutes` after their last change (a worker lost
-    between commit and enqueue, a purged queue). Retrying rows are touched at every attempt and the
-    longest backoff is 10 minutes, so they are not picked up twice. Returns how many were enqueued."""
+    between commit and enqueue, a broker outage at commit, a purged queue). Retrying rows are touched
+    at every attempt and the longest backoff is 2 minutes, so they are not picked up twice. Returns how
+    many were enqueued."""
     import datetime as dt
 
     from django.utils import timezone

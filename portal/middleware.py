@@ -14,6 +14,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from psycopg_pool import PoolTimeout
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -26,6 +27,10 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     PoolTimeout,
     RedisConnectionError,
     RedisTimeoutError,
+    # Celery's broker (Redis) refusing a task sent before the commit, e.g. `.delay()` in a view: the
+    # change is rolled back with the request, so "try again later" is the truth. After the commit,
+    # sends never raise (portal/effects).
+    BrokerUnavailable,
 )
 
 

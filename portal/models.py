@@ -17,3 +17,8 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.seen_at.isoformat()}"
+
+
+from portal.effects.models import Effect, EffectStatus  # noqa: E402 - the portal app's models live here
+
+__all__ = ["Effect", "EffectStatus", "Heartbeat"]

@@ -529,18 +529,42 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# The longest a task waits before a retry (Celery autoretry backoff, the notification backoff). An ETA
+# message sits unacknowledged in a worker until it runs, so it must run well within the visibility
+# timeout below or Redis hands it out a second time.
+TASKS_LONGEST_COUNTDOWN = env.int("TASKS_LONGEST_COUNTDOWN", default=120)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task must be acknowledged (or redelivered) before Redis hands it to another worker; this must be
-# longer than any countdown/ETA we use (the longest is one day, for payment expiry re-checks).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 26}
+# Bounded redelivery. A late-acknowledged task whose worker died (even a SIGKILLed main process) stays
+# in Redis' `unacked` set until `visibility_timeout` has passed since delivery; then the next scan of
+# that set by any worker hands it out again. A message must never outlive it while still legitimately
+# held: the longest wait before running (TASKS_LONGEST_COUNTDOWN, 120 s) plus the longest run (the hard
+# time limit of every late-acknowledged task, CELERY_TASK_TIME_LIMIT, 90 s) plus a margin (30 s) =
+# 240 s. Each worker scans every 10 s once `unacked_restore_throttle` is 1 (kombu's default scans only
+# every 10th tick: a re-run came 98 s after the kill with a 13 s timeout, bench/faults.py). So a killed
+# worker's task runs again within 240 + 10 s, under 5 minutes. Tasks with longer limits
+# (participants/ledger/tasks.py) are acknowledged on receipt; tests/portal/test_redelivery.py checks
+# the relation for every registered task.
+TASKS_REDELIVERY_MARGIN = env.int("TASKS_REDELIVERY_MARGIN", default=30)
+# `max_retries: 0`: a send while Redis is down fails at once instead of kombu retrying the connection
+# for ~6 s per send (measured), which held a request (or a sweep) that long per effect; a failed send
+# is recorded and swept (portal/effects). The worker's own reconnection loop is configured apart
+# (broker_connection_retry, broker_connection_max_retries) and keeps retrying.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASKS_LONGEST_COUNTDOWN + CELERY_TASK_TIME_LIMIT + TASKS_REDELIVERY_MARGIN,
+    "max_retries": 0,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     "jht-development-yearly": {
         "task": "participants.ledger.tasks.credit_previous_year_development",
-        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=1),
+        # 1-7 January: idempotent per (KPJ, year), so the later days only catch a run lost with its
+        # worker (it is acknowledged on receipt, participants/ledger/tasks.py).
+        "schedule": crontab(minute=30, hour=1, day_of_month="1-7", month_of_year=1),
     },
     "jht-reconcile-nightly": {
         "task": "participants.ledger.tasks.reconcile_ledger",
@@ -583,7 +607,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sweep_password_reset_mail",
         "schedule": 300.0,
     },
+    "effects-sweep": {"task": "portal.effects.tasks.sweep_effects", "schedule": 30.0},
 }
+
+# --- Durable effects (portal/effects) -------------------------------------------------------------
+# An effect not done EFFECTS_DEADLINE seconds after it was recorded (or last sent) is sent again by
+# the sweeper (every 30 s above); a failed send is due at once. A started run is presumed dead after
+# the task's hard time limit plus EFFECTS_STALE_MARGIN. After EFFECTS_MAX_ATTEMPTS failed runs an
+# effect is `failed` and waits for staff (admin: Efek tertunda).
+EFFECTS_DEADLINE = env.int("EFFECTS_DEADLINE", default=300)
+EFFECTS_STALE_MARGIN = env.int("EFFECTS_STALE_MARGIN", default=30)
+EFFECTS_MAX_ATTEMPTS = env.int("EFFECTS_MAX_ATTEMPTS", default=5)
 
 # --- Logging --------------------------------------------------------------------------------------
 

@@ -68,8 +68,10 @@ pytest_start=$(date +%s)
 # The suite in parallel: each pytest-xdist worker has its own PostgreSQL database (cloned from a
 # template migrated once, tests/database.py) and its own Redis databases (tests/parallel.py); `auto` is
 # one worker per core, at most 7 (Redis has 16 databases, two per worker).
-# Browser (e2e) and real-worker (integration) tests are their own pytest run, started alongside: they
-# mostly wait on Chromium or a Celery worker thread and fill the gaps the suite leaves on the cores.
+# Browser (e2e), real-worker (integration) and fault-injection (faults) tests are their own pytest run,
+# started alongside: they mostly wait on Chromium, a Celery worker or a restart, and fill the gaps the
+# suite leaves on the cores. The fault tests stop and start a Redis server of their own and SIGKILL
+# their own worker process (tests/faults/conftest.py), so the suite's Redis is never touched.
 # As a serial run they use test_portal and Redis databases 0 and 1, which no xdist worker touches; with
 # PORTAL_TEST_WORKERS=0 (no xdist) they run after the suite instead. Line coverage (sys.monitoring,
 # pyproject.toml: a few per cent of CPU) of both runs is reported once at the end.
@@ -80,7 +82,7 @@ group_pid=""
 start_group() {
   # setsid: its own process group, so an early exit (trap below) stops pytest, Chromium and all.
   COVERAGE_FILE="$group_coverage" setsid "$UV" run --locked --no-sync pytest --durations=20 \
-    -m "e2e or integration" --cov --cov-report= >"$group_log" 2>&1 &
+    -m "e2e or integration or faults" --cov --cov-report= >"$group_log" 2>&1 &
   group_pid=$!
   trap 'kill -- -"$group_pid" 2>/dev/null || true; scripts/services.sh stop test' EXIT
 }
@@ -89,20 +91,20 @@ finish_group() {
   wait "$group_pid" || rc=$?
   trap 'scripts/services.sh stop test' EXIT
   cat "$group_log"
-  if [ "$rc" = 5 ]; then die "pytest collected no e2e or integration tests"; fi
-  [ "$rc" = 0 ] || die "the browser and real-worker tests failed (output above, also in ${group_log#"$ROOT"/})"
+  if [ "$rc" = 5 ]; then die "pytest collected no e2e, integration or faults tests"; fi
+  [ "$rc" = 0 ] || die "the browser, real-worker and fault tests failed (output above, also in ${group_log#"$ROOT"/})"
 }
 
 rm -f "$group_coverage"
 if [ "$workers" != 0 ]; then
-  say "pytest: browser (e2e) and real-worker (integration) tests, in the background"
+  say "pytest: browser (e2e), real-worker (integration) and fault (faults) tests, in the background"
   start_group
 fi
 say "pytest -n $workers: the suite without the e2e and integration tests"
-pytest_phase -n "$workers" --maxprocesses=7 --dist worksteal -m "not e2e and not integration" \
+pytest_phase -n "$workers" --maxprocesses=7 --dist worksteal -m "not e2e and not integration and not faults" \
   --cov --cov-report=
 if [ "$workers" = 0 ]; then start_group; fi
-say "pytest: browser (e2e) and real-worker (integration) tests"
+say "pytest: browser (e2e), real-worker (integration) and fault (faults) tests"
 finish_group
 say "pytest took $(( $(date +%s) - pytest_start ))s"
 run coverage combine --append --quiet "$group_coverage"

@@ -10,6 +10,7 @@ from backoffice.admin import (  # noqa: F401 - imported for their @admin.registe
     claims,
     contributions,
     corrections,
+    effects,
     layanan,
     lifeevents,
     participants,

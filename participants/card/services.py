@@ -15,6 +15,7 @@ from django.utils import timezone
 from participants.card.models import MembershipCard
 from participants.models import Participant
 from participants.statements.models import IN_PROGRESS, DocumentStatus
+from portal.effects.services import effect_resend_if_stuck, effect_schedule
 from portal.pdf import render_pdf
 
 log = structlog.get_logger(__name__)
@@ -52,22 +53,24 @@ def card_pdf_data(*, participant: Participant, verification_url: str) -> dict[st
 
 def card_pdf_request(*, card: MembershipCard, verification_url: str) -> MembershipCard:
     """Ask for the card PDF. Idempotent: nothing happens while one is in progress, or when the ready
-    PDF already shows the card's current content; otherwise the render task is enqueued after commit."""
+    PDF already shows the card's current content (a render past its deadline is sent again); otherwise
+    the render is recorded as an effect and sent after commit."""
     with transaction.atomic():
         card = (
             MembershipCard.objects.select_for_update().select_related("participant__branch").get(pk=card.pk)
         )
         data = card_pdf_data(participant=card.participant, verification_url=verification_url)
+        from participants.tasks import render_card
+
         if card.pdf_status in IN_PROGRESS:
+            effect_resend_if_stuck(render_card, card.pk)  # lost in a broker outage or with its worker
             return card
         if card.pdf_status == DocumentStatus.READY and card.pdf_data == data:
             return card
         card.pdf_status = DocumentStatus.REQUESTED
         card.pdf_data = data
         card.save(update_fields=["pdf_status", "pdf_data", "updated_at"])
-        from participants.tasks import render_card
-
-        render_card.delay_on_commit(card.pk)
+        effect_schedule(render_card, card.pk)
     return card
 
 

@@ -27,6 +27,7 @@ from participants.models import Contribution, Participant, User
 from participants.overview.alerts import months_between
 from participants.rates.models import DevelopmentRate
 from participants.statements.models import IN_PROGRESS, DocumentStatus, Statement
+from portal.effects.services import effect_resend_if_stuck, effect_schedule
 from portal.masking import mask_nik
 from portal.pdf import render_pdf
 
@@ -44,14 +45,18 @@ def statement_request(*, participant: Participant, year: int, requested_by: User
     """Ask for the statement of `participant` for `year`; returns (statement, created).
 
     Idempotent while one is in progress: a second request for the same KPJ/year returns the statement
-    already requested or rendering (a partial unique constraint guards against concurrent requests).
-    The render task is enqueued after commit.
+    already requested or rendering (a partial unique constraint guards against concurrent requests),
+    and sends its render task again if that is past its deadline (lost in a broker outage, its worker
+    died). The render is recorded as an effect with the statement and sent after commit.
     """
+    from participants.tasks import render_statement
+
     for _attempt in range(5):
         existing = Statement.objects.filter(
             participant=participant, year=year, status__in=IN_PROGRESS
         ).first()
         if existing is not None:
+            effect_resend_if_stuck(render_statement, existing.pk)
             return existing, False
         try:
             with transaction.atomic():
@@ -61,11 +66,9 @@ def statement_request(*, participant: Participant, year: int, requested_by: User
                     document_number=_document_number(year),
                     requested_by=requested_by,
                 )
+                effect_schedule(render_statement, statement.pk)
         except IntegrityError:
             continue  # a concurrent request won, or (very rarely) the document number was taken
-        from participants.tasks import render_statement
-
-        render_statement.delay_on_commit(statement.pk)
         log.info("statement.requested", statement_id=statement.pk, year=year)
         return statement, True
     raise RuntimeError("could not create a statement")

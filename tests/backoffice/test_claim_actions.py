@@ -164,14 +164,12 @@ def test_interview_schedule_and_record(jkt: Any, reviewer: Any) -> None:
     assert claim.status == ClaimStatus.PAYING
 
 
-def test_retry_payout_queues_the_task(jkt: Any, reviewer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from claims import tasks
+def test_retry_payout_queues_the_task(jkt: Any, reviewer: Any) -> None:
+    from tests.effects import recorded_effects
 
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.pay_claim, "delay_on_commit", lambda pk: queued.append(pk))
     claim = claim_of(jkt, ClaimStatus.PAYING)
     staff_client(reviewer).post(action_url(claim, "coba-bayar-ulang"), {"note": ""})
-    assert queued == [claim.pk]
+    assert recorded_effects() == [("claims.tasks.pay_claim", [claim.pk])]
 
 
 def test_no_bulk_actions_on_the_queue(reviewer: Any) -> None:

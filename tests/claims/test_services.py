@@ -312,16 +312,18 @@ def test_another_person_cannot_touch_the_claim() -> None:
     assert (draft.status, draft.bank_account_number) == (S.DRAFT, "1234567890")
 
 
-def test_retry_payout_only_for_paying_claims(monkeypatch: pytest.MonkeyPatch) -> None:
-    from claims import tasks
+def test_retry_payout_only_for_paying_claims() -> None:
     from claims.services import claim_retry_payout
+    from portal.effects.models import Effect, EffectStatus
     from tests.claims.factories import claim_in
+    from tests.effects import recorded_effects
 
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.pay_claim, "delay_on_commit", queued.append)
     paying = claim_in(S.PAYING)
     claim_retry_payout(actor=staff(), claim_id=paying.public_id)
-    assert queued == [paying.pk]
+    assert recorded_effects() == [("claims.tasks.pay_claim", [paying.pk])]
+    Effect.objects.update(status=EffectStatus.FAILED, attempts=5)
+    claim_retry_payout(actor=staff(), claim_id=paying.public_id)  # the failed payout starts over
+    assert list(Effect.objects.values_list("status", "attempts")) == [(EffectStatus.PENDING, 0)]
     with pytest.raises(ClaimError) as refused:
         claim_retry_payout(actor=staff(), claim_id=claim_in(S.PAID).public_id)
     assert refused.value.code == "not_paying"

@@ -10,6 +10,7 @@ from claims.models import Claim, ClaimHistory
 from claims.models import ClaimStatus as S
 from claims.transitions import TRANSITIONS, IllegalTransition, Role, claim_transition
 from tests.claims.factories import claim_in, staff
+from tests.effects import recorded_effects
 
 ALLOWED = [
     (f, t, role) for f, moves in TRANSITIONS.items() for t, roles in moves.items() for role in sorted(roles)
@@ -35,16 +36,6 @@ def _updates(to: str) -> dict[str, Any]:
 def _state(claim: Claim) -> tuple[Any, ...]:
     claim.refresh_from_db()
     return claim.status, claim.updated_at, ClaimHistory.objects.filter(claim=claim).count()
-
-
-@pytest.fixture(autouse=True)
-def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    scheduled: list[tuple[str, int]] = []
-    from claims import tasks
-
-    monkeypatch.setattr(tasks.verify_claim, "delay_on_commit", lambda pk: scheduled.append(("verify", pk)))
-    monkeypatch.setattr(tasks.pay_claim, "delay_on_commit", lambda pk: scheduled.append(("pay", pk)))
-    return scheduled
 
 
 def test_the_table_covers_every_status() -> None:
@@ -143,18 +134,24 @@ def test_paying_above_the_second_threshold_needs_a_second_different_approver() -
 @pytest.mark.parametrize(
     ("from_status", "to_status", "task"),
     [
-        (S.DRAFT, S.SUBMITTED, "verify"),
-        (S.REVISION_REQUESTED, S.RESUBMITTED, "verify"),
-        (S.APPROVED, S.PAYING, "pay"),
+        (S.DRAFT, S.SUBMITTED, "claims.tasks.verify_claim"),
+        (S.REVISION_REQUESTED, S.RESUBMITTED, "claims.tasks.verify_claim"),
+        (S.APPROVED, S.PAYING, "claims.tasks.pay_claim"),
     ],
 )
-def test_side_effects_are_scheduled(
-    scheduled: list[tuple[str, int]], from_status: str, to_status: str, task: str
-) -> None:
+def test_side_effects_are_recorded_as_effects(from_status: str, to_status: str, task: str) -> None:
     claim = claim_in(from_status)
-    actor = None if task == "pay" else claim.user
+    actor = None if task.endswith("pay_claim") else claim.user
     claim_transition(claim_id=claim.pk, to=to_status, actor=actor)
-    assert scheduled == [(task, claim.pk)]
+    assert recorded_effects() == [(task, [claim.pk])]
+
+
+@pytest.mark.django_db
+def test_a_refused_move_records_no_effect() -> None:
+    claim = claim_in(S.PAID)
+    with pytest.raises(IllegalTransition):
+        claim_transition(claim_id=claim.pk, to=S.PAYING, actor=None)
+    assert recorded_effects() == []
 
 
 @pytest.mark.django_db

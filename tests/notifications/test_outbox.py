@@ -149,7 +149,7 @@ def test_permanent_failure_is_not_retried(db: None, monkeypatch: Any) -> None:
 
 
 def test_backoff_grows_and_is_capped() -> None:
-    assert [_backoff(n) for n in range(7)] == [30, 60, 120, 240, 480, 600, 600]
+    assert [_backoff(n) for n in range(7)] == [30, 60, 120, 120, 120, 120, 120]
 
 
 def test_sensitive_body_is_removed_once_sent(db: None) -> None:
