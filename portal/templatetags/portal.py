@@ -43,6 +43,16 @@ def tanggal(value: dt.date | dt.datetime | str | None) -> str:
 
 
 @register.filter
+def bulan(value: dt.date | str | None) -> str:
+    """Month and year in the active language: `Desember 2026` (ISO strings from snapshots too)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return formats.date_format(value, "YEAR_MONTH_FORMAT")
+
+
+@register.filter
 def waktu(value: dt.datetime | str | None) -> str:
     """A moment in WIB: `Selasa, 8 Desember 2026, 14.05 WIB` (ISO strings from snapshots too)."""
     if value in (None, ""):
