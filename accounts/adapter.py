@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +23,11 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Staff land on the back office after password + TOTP, participants on their dashboard. A `next`
+        the login form carried still wins (allauth checks it before asking the adapter)."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return resolve_url("admin:index")
+        return super().get_login_redirect_url(request)
