@@ -243,3 +243,11 @@ def test_claim_page_shows_words_not_codes(jkt: Any, reviewer: Any) -> None:
     assert '<td title="nik_structure">Struktur NIK</td>' in body
     assert "<td>Diajukan oleh peserta</td>" in body
     assert "<td>submit</td>" not in body
+
+
+def test_admin_strings_are_indonesian(reviewer: Any) -> None:
+    body = staff_client(reviewer).get(reverse("admin:claims_claim_changelist"), {"q": "tidak-ada"}).content
+    text = body.decode()
+    assert "No results found" not in text
+    assert "Reset filters" not in text
+    assert "Tidak ada hasil" in text
