@@ -36,3 +36,5 @@ urlpatterns = [
 if settings.DEBUG:  # the fake gateway's sandbox: development only, 404 in production
     urlpatterns.append(path("_dev/gateway/", include("contributions.dev_urls")))
     urlpatterns.append(path("_dev/sms/", include("notifications.dev_urls")))
+    # The design system's living examples (docs/design.md).
+    urlpatterns.append(path("_dev/design/", pages.design_examples, name="design_examples"))

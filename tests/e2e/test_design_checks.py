@@ -11,6 +11,7 @@ context bypasses it to inject axe; the pages themselves are unchanged.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,39 @@ def _axe(page: Page) -> list[str]:
     return list(result)
 
 
+FIRST_LOAD_BUDGET = 100_000  # bytes, compressed: HTML + CSS + JS + images of a first visit
+FIRST_LOAD: dict[str, int] = {}
+
+
+def _first_load_bytes(page: Page, url: str) -> int:
+    """A first visit's weight as sent compressed: the page's HTML gzipped (a proxy compresses it in
+    production) plus each static file as WhiteNoise sends it (its encoded size)."""
+    sizes: dict[str, int] = {}
+
+    def record(response: Any) -> None:
+        if response.url.startswith(url.split("/", 3)[0] + "//") and "/static/" in response.url:
+            sizes[response.url] = response.request.sizes()["responseBodySize"]
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # a first visit: nothing cached
+    page.on("response", record)
+    document = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.remove_listener("response", record)
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    cdp.detach()
+    assert document is not None
+    return len(gzip.compress(document.body())) + sum(sizes.values())
+
+
 def _check(page: Page, url: str, name: str, viewport: str, *, taps: bool = True) -> list[str]:
+    problems = []
+    if viewport == "phone":
+        FIRST_LOAD[name] = _first_load_bytes(page, url)
+        if FIRST_LOAD[name] > FIRST_LOAD_BUDGET:
+            problems.append(f"first load {FIRST_LOAD[name]} bytes compressed, over {FIRST_LOAD_BUDGET}")
     response = page.goto(url)
     assert response is not None
-    problems = []
     if response.status >= 500:
         problems.append(f"HTTP {response.status}")
     page.wait_for_load_state("networkidle")
@@ -178,4 +208,6 @@ def test_every_page_fits_passes_axe_and_has_big_enough_targets(
             taps = not path.startswith("/admin/")
             problems += _check(page, live_server.url + path, name, viewport, taps=taps)
         context.close()
+    if viewport == "phone":
+        (SHOTS / "first-load.json").write_text(json.dumps(FIRST_LOAD, indent=1))
     assert problems == [], json.dumps(problems, indent=1, ensure_ascii=False)
