@@ -125,6 +125,9 @@ def _next(step: str, claim: Claim) -> HttpResponse:
 def eligibility(request: HttpRequest) -> HttpResponse:
     results = eligibility_selector(user=request_user(request), today=timezone.localdate())
     rows = [_reason_row(reason, result) for reason, result in results.items()]
+    # Reasons the person can use first, then "not yet", then the rest (stable: the table's order within).
+    order = {"eligible": 0, "not_yet": 1}
+    rows.sort(key=lambda row: order.get(row["result"].outcome, 2))
     return render_page_or_partial(request, "claims/eligibility.html", "reasons", {"rows": rows})
 
 
