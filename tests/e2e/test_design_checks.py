@@ -127,9 +127,20 @@ def demo() -> dict[str, Any]:
         call_command("seed_demo")
     finally:
         settings.DEBUG = False
+    from claims.services import claim_start_draft
+    from contributions.services import payment_create
+
     people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@demo.portal")}
     kpj = {name: Participant.objects.filter(user=user).first() for name, user in people.items()}
-    return {"users": people, "kpj": kpj, "payment": Payment.objects.order_by("-created_at").first()}
+    # An open VA bill for the BPU persona and a draft claim for the resigned one: their pages too.
+    mandiri = kpj["mandiri"]
+    payment = Payment.objects.filter(participant=mandiri, status__in=["new", "pending"]).first()
+    if payment is None:
+        payment = payment_create(
+            user=people["mandiri"], participant_public_id=mandiri.public_id, months=1, channel="bca_va"
+        )
+    draft = claim_start_draft(user=people["resign"], reason="resign")
+    return {"users": people, "kpj": kpj, "payment": payment, "claim": draft}
 
 
 def _session_context(browser: Browser, live_server: Any, user: Any, size: tuple[int, int]) -> Any:
@@ -143,7 +154,7 @@ def _session_context(browser: Browser, live_server: Any, user: Any, size: tuple[
 
 
 def _participant_pages(demo: dict[str, Any]) -> list[tuple[str, str, str]]:
-    pekerja, mandiri, nunggak = demo["kpj"]["pekerja"], demo["kpj"]["mandiri"], demo["kpj"]["nunggak"]
+    pekerja, mandiri = demo["kpj"]["pekerja"], demo["kpj"]["mandiri"]
     pages = [
         ("pekerja", "dashboard-pu", "/peserta/"),
         ("pekerja", "history", f"/peserta/kpj/{pekerja.public_id}/iuran/"),
@@ -166,10 +177,9 @@ def _participant_pages(demo: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("nunggak", "dashboard-arrears", "/peserta/"),
         ("multi", "dashboard-multi", "/peserta/"),
     ]
-    if demo["payment"] is not None:
-        owner = next(n for n, p in demo["kpj"].items() if p and p.pk == demo["payment"].participant_id)
-        pages.append((owner, "payment", f"/payments/{demo['payment'].public_id}/"))
-    del nunggak
+    pages.append(("mandiri", "payment", f"/payments/{demo['payment'].public_id}/"))
+    pages.append(("resign", "claim-detail", f"/klaim/{demo['claim'].public_id}/"))
+    pages.append(("resign", "claim-documents", f"/klaim/{demo['claim'].public_id}/dokumen/"))
     return pages
 
 
