@@ -3,6 +3,8 @@ system's reasons in the status history). Staff read words; the code stays in a `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 
 CHECK_LABELS = {
@@ -36,6 +38,6 @@ HISTORY_REASON_LABELS = {
 }
 
 
-def label_for(labels: dict[str, object], code: str) -> str:
+def label_for(labels: Mapping[str, object], code: str) -> str:
     """The label of `code`, or the code itself when it has none (a new code is visible, not hidden)."""
     return str(labels.get(code, code))

@@ -48,7 +48,7 @@ def claim_facts(*, user_id: int, kpjs: Sequence[KpjRef]) -> Facts:
             action = Action(
                 RANK_CLAIM_IN_PROGRESS,
                 INFO,
-                _("Klaim JHT Anda sedang diproses: %(status)s") % {"status": claim.get_status_display()},  # type: ignore[attr-defined]
+                _("Klaim JHT Anda sedang diproses: %(status)s") % {"status": claim.get_status_display()},
                 _("Kami memberi tahu Anda lewat email atau SMS bila ada perubahan."),
                 _("Lihat klaim"),
                 url,

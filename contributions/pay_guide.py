@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from contributions.models import Channel, PaymentStatus
 
 # (letters on the mark, kind: va | qris | wallet | store)
-MARKS = {
+MARKS: dict[str, tuple[str, str]] = {
     Channel.BCA_VA: ("BCA", "va"),
     Channel.BNI_VA: ("BNI", "va"),
     Channel.BRI_VA: ("BRI", "va"),
@@ -67,7 +67,7 @@ def how_to_pay(channel: str) -> list[str]:
     ]
 
 
-STATUS_TONES = {
+STATUS_TONES: dict[str, str] = {
     PaymentStatus.NEW: "info",
     PaymentStatus.PENDING: "warning",
     PaymentStatus.SETTLEMENT: "success",

@@ -59,7 +59,9 @@ def test_eligibility_shows_every_reason_at_once(person: Any) -> None:
     outcomes = re.findall(r'class="eligibility eligibility-([a-z_]+)"', body)
     assert outcomes == sorted(outcomes, key=["eligible", "not_yet", "not_eligible"].index)
     assert outcomes[0] == "eligible"
-    assert '<span class="badge ds-badge ds-badge-success badge-outcome-eligible">Dapat diajukan</span>' in body
+    assert (
+        '<span class="badge ds-badge ds-badge-success badge-outcome-eligible">Dapat diajukan</span>' in body
+    )
     assert 'ds-badge-neutral badge-outcome-not_eligible">Tidak memenuhi syarat</span>' in body
 
 

@@ -377,7 +377,9 @@ def test_bad_code_form_creates_nothing(
     nothing_created()
 
 
-def test_every_error_of_the_code_form_at_once_with_a_summary(client: Client, nik: str, branch: Branch) -> None:
+def test_every_error_of_the_code_form_at_once_with_a_summary(
+    client: Client, nik: str, branch: Branch
+) -> None:
     """A malformed code, a password of digits only and a mismatched repeat: three messages in one answer,
     listed in the summary at the top with links to the fields (it used to show only the mismatch)."""
     client.post(REGISTER, form_data(nik, branch))
@@ -387,7 +389,11 @@ def test_every_error_of_the_code_form_at_once_with_a_summary(client: Client, nik
     assert "Kode terdiri dari 6 angka." in summary
     assert "seluruhnya terdiri dari angka" in summary
     assert "Kedua kata sandi tidak sama." in summary
-    assert set(re.findall(r'<a href="#(id_[a-z0-9_]+)">', summary)) == {"id_code", "id_password1", "id_password2"}
+    assert set(re.findall(r'<a href="#(id_[a-z0-9_]+)">', summary)) == {
+        "id_code",
+        "id_password1",
+        "id_password2",
+    }
     nothing_created()
 
 

@@ -6,7 +6,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from participants.models import Category, MembershipStatus, StatusReason
+from participants.models import Category, MembershipStatus, Participant, StatusReason
 from participants.overview.alerts import WageDrop, last_due_month, missing_months, wage_drops
 from participants.overview.selectors import dashboard_for_user
 from tests.factories import EmployerFactory, ParticipantFactory, UserFactory, make_nik, post_contribution
@@ -299,13 +299,12 @@ def test_bpu_unpaid_count_keeps_its_meaning_after_paying_again(owner: Any) -> No
     assert before.missing == [D(2026, 8, 1), D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)]
 
     post_months(p, D(2026, 11, 1), D(2026, 11, 1))
-    p.status, p.status_reason, p.status_since = (
-        MembershipStatus.AKTIF,
-        StatusReason.PAID_AGAIN,
-        D(2026, 11, 20),
+    Participant.objects.filter(pk=p.pk).update(  # what crediting the payment does to the KPJ
+        status=MembershipStatus.AKTIF,
+        status_reason=StatusReason.PAID_AGAIN,
+        status_since=D(2026, 11, 20),
+        protected_until=D(2026, 11, 30),
     )
-    p.protected_until = D(2026, 11, 30)
-    p.save()
     (after,) = dashboard_for_user(user=owner, today=TODAY.date()).kpjs
     assert after.missing == [D(2026, 8, 1), D(2026, 9, 1), D(2026, 10, 1)]
     assert [c.state for c in after.strip[-5:]] == ["paid", "missing", "missing", "missing", "paid"]
