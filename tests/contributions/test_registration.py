@@ -397,6 +397,20 @@ def test_every_error_of_the_code_form_at_once_with_a_summary(
     nothing_created()
 
 
+def test_wrong_code_and_bad_passwords_are_reported_together(client: Client, nik: str, branch: Branch) -> None:
+    """It used to say only "Kedua kata sandi tidak sama"; the wrong code came on the next try."""
+    client.post(REGISTER, form_data(nik, branch))
+    code = code_from_outbox()
+    wrong = "000000" if code != "000000" else "111111"
+    data = {"code": wrong, "password1": "pendek", "password2": "lain"}
+    body = client.post(CODE, data).content.decode()
+    summary = body.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Kode salah. Periksa email atau SMS Anda lalu coba lagi." in summary
+    assert "Kedua kata sandi tidak sama." in summary
+    assert PendingBpuRegistration.objects.get().attempts == 1  # the wrong code counts, as always
+    nothing_created()
+
+
 def test_code_page_without_a_registration_goes_back_to_the_form(client: Client) -> None:
     assert client.get(CODE)["Location"] == REGISTER
     assert client.post(CODE, code_data("123456"))["Location"] == REGISTER
