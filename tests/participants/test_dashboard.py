@@ -315,3 +315,18 @@ def test_all_good_only_when_there_is_nothing_else(owner: Any, owner_client: Clie
     post_months(p, D(2026, 9, 1), D(2026, 10, 1))
     body = owner_client.get(URL).content.decode()
     assert "Semua beres" in _next_action_html(body)
+
+
+def test_bpu_dashboard_budget_one_query_more_for_bills(
+    owner: Any, owner_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """The next-action sources cost one query each (claims; contributions only when there is a BPU)."""
+    from contributions.models import BpuProfile
+
+    p = ParticipantFactory(user=owner, category=Category.BPU, registered_on=D(2024, 1, 1))
+    BpuProfile.objects.create(participant=p, declared_income_idr=3_000_000, with_jht=True)
+    post_months(p, D(2024, 1, 1), D(2026, 10, 1))
+    owner_client.get(URL)
+    with django_assert_max_num_queries(6):
+        response = owner_client.get(URL)
+    assert response.status_code == 200
