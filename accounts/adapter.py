@@ -10,7 +10,7 @@ from allauth.account.internal.stagekit import clear_login
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             )
             return
         super().send_mail(template_prefix, email, context)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Staff land on the back office after password + TOTP, participants on their dashboard. A `next`
+        the login form carried still wins (allauth checks it before asking the adapter)."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return resolve_url("admin:index")
+        return super().get_login_redirect_url(request)
 
 
 def frozen_response(request: HttpRequest, user: Any) -> HttpResponse:

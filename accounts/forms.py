@@ -35,11 +35,12 @@ def repeat_password_field() -> forms.CharField:
 
 
 def check_new_passwords(form: forms.Form, cleaned: dict[str, Any]) -> None:
-    """Both entries equal and the password validators satisfied; errors go on the form's fields."""
+    """Both entries equal and the password validators satisfied; errors go on the form's fields, all
+    at once (a short password that is also mistyped gets both messages, not one per try)."""
     password1, password2 = cleaned.get("password1"), cleaned.get("password2")
     if password1 and password2 and password1 != password2:
         form.add_error("password2", _("Kedua kata sandi tidak sama."))
-    elif password1:
+    if password1:
         try:
             password_validation.validate_password(password1)
         except forms.ValidationError as error:

@@ -30,11 +30,12 @@ from backoffice.forms import (
     RevisionForm,
     ScheduleInterviewForm,
 )
+from backoffice.labels import CHECK_LABELS, ELIGIBILITY_LABELS, HISTORY_REASON_LABELS, label_for
 from backoffice.models import AccessKind
 from backoffice.services import access_log_record, admin_object_in_scope
 from claims import services
 from claims.eligibility import evaluate
-from claims.models import Claim, ClaimDocument, ClaimStatus
+from claims.models import Claim, ClaimDocument, ClaimStatus, PayoutOutcome
 from claims.reasons import REJECTION_REASONS
 from claims.selectors import claim_facts_for_person
 from claims.transitions import ClaimError
@@ -139,9 +140,16 @@ ACTIONS: dict[str, ClaimAction] = {
             "claims.review_claim",
             lambda actor, claim, data: services.claim_retry_payout(actor=actor, claim_id=claim.public_id),
             gettext_lazy("Transfer dikirim lagi dengan referensi yang sama: tidak akan dibayar dua kali."),
+            # Only once a transfer failed: right after approval the first transfer is still in flight.
+            available=lambda claim: _last_payout_failed(claim),
         ),
     )
 }
+
+
+def _last_payout_failed(claim: Claim) -> bool:
+    last = claim.payouts.order_by("-created_at").values_list("outcome", flat=True).first()
+    return last is not None and last not in (PayoutOutcome.PENDING, PayoutOutcome.SUCCESS)
 
 
 def may_act(request: HttpRequest, action: ClaimAction) -> bool:
@@ -175,6 +183,12 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
         eligibility = None
     labels = dict(REVISION_CHOICES)
     documents = list(claim.documents.all())
+    checks = list(claim.checks.all())
+    for check in checks:
+        check.label = label_for(CHECK_LABELS, check.code)  # type: ignore[attr-defined]
+    history = list(claim.history.select_related("actor"))
+    for row in history:
+        row.reason_label = label_for(HISTORY_REASON_LABELS, row.reason)  # type: ignore[attr-defined]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Claim._meta,
@@ -189,7 +203,10 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
             getattr(getattr(a, "jht_balance", None), "balance_idr", 0) for a in accounts
         ),
         "eligibility": eligibility,
-        "checks": list(claim.checks.all()),
+        "checks": checks,
+        "eligibility_label": (
+            label_for(ELIGIBILITY_LABELS, eligibility.code or "eligible") if eligibility else ""
+        ),
         "documents": documents,
         # PDFs show their first pages as images (document_page); other documents their thumbnail.
         "document_rows": [
@@ -197,7 +214,7 @@ def review_page(model_admin: Any, request: HttpRequest, object_id: str) -> HttpR
             for doc in documents
         ],
         "payouts": list(claim.payouts.all()),
-        "history": list(claim.history.select_related("actor")),
+        "history": history,
         "versions": list(claim.versions.select_related("history_user").order_by("-history_date")[:30]),
         "rejection": REJECTION_REASONS.get(claim.rejection_code) if claim.rejection_code else None,
         "revision_items": [labels.get(item, item) for item in claim.revision_items],

@@ -9,6 +9,10 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         # The state machine schedules these without importing the tasks, which import it (claims/effects.py).
         from claims import effects, tasks
+        from claims.dashboard_facts import claim_facts
+        from portal.next_action import register_source
+
+        register_source("claims", claim_facts)  # the participant dashboard's next action
 
         effects.register(
             effects.ClaimJobs(

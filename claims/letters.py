@@ -67,6 +67,8 @@ def claim_letter_create(*, claim: Claim) -> ClaimLetter | None:
             "paid_at": timezone.localtime(claim.paid_at).strftime("%d-%m-%Y %H:%M") + " WIB"
             if claim.paid_at
             else None,
+            # Shown with the `waktu` filter (one date style with WIB); paid_at stays for older letters.
+            "paid_at_iso": timezone.localtime(claim.paid_at).isoformat() if claim.paid_at else None,
             "bank_reference": payout.bank_reference if payout else "",
         }
     else:

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -197,6 +198,12 @@ class Claim(models.Model):
         if self.branch_id is None and self.participant_id is not None:
             self.branch_id = self.participant.branch_id
         super().save(*args, **kwargs)
+
+    @property
+    def number(self) -> str:
+        """Nomor klaim the claimant quotes to staff: `KLM/2026/00000042` (year filed in WIB, row number).
+        Derived, so it needs no column; the decision letter's number carries the same row number."""
+        return f"KLM/{timezone.localtime(self.created_at):%Y}/{self.pk:08d}"
 
     @property
     def is_open(self) -> bool:

@@ -157,6 +157,13 @@ def claims_of_user(*, user: User) -> QuerySet[Claim]:
     return Claim.objects.filter(nik_index__in=own).select_related("participant").order_by("-created_at")
 
 
+def open_claim_of_user(*, user: User) -> Claim | None:
+    """The claim in progress (submitted, not yet paid, rejected or cancelled) of the person behind the
+    account, if any: a person has at most one (database-enforced), so a new claim is blocked at the start."""
+    own = Participant.objects.filter(user=user).values("nik_index")
+    return Claim.objects.filter(nik_index__in=own, status__in=OPEN_STATUSES).order_by("-created_at").first()
+
+
 def claim_get_for_participant(*, user: User, claim_id: uuid.UUID | str) -> Claim:
     """One of the user's claims by its public id; 404 for anything else (another person's claim too)."""
     try:

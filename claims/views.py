@@ -31,7 +31,12 @@ from claims.eligibility import BASE_DOCUMENTS, Eligibility, evaluate
 from claims.forms import BankForm, DocumentForm, ReasonForm
 from claims.models import Claim, ClaimReason, ClaimStatus, DocumentType
 from claims.reasons import REJECTION_REASONS
-from claims.selectors import claim_facts_for_person, claim_get_for_participant, claims_of_user
+from claims.selectors import (
+    claim_facts_for_person,
+    claim_get_for_participant,
+    claims_of_user,
+    open_claim_of_user,
+)
 from claims.selectors import eligibility_for_user as eligibility_selector
 from claims.service_level import due_date_for
 from claims.services import (
@@ -82,6 +87,7 @@ def _wizard(
         "wizard",
         {
             "steps": STEPS,
+            "step_states": _step_states(step),
             "step": step,
             "step_template": f"claims/steps/{step}.html",
             "claim": claim,
@@ -91,6 +97,13 @@ def _wizard(
     if is_htmx_fragment_request(request) and request.method == "GET":
         response["HX-Push-Url"] = request.get_full_path()
     return response
+
+
+def _step_states(current: str) -> list[tuple[Step, str]]:
+    """Each wizard step with "done", "current" or "" (to come), for the stepper component."""
+    keys = [s.key for s in STEPS]
+    index = keys.index(current) if current in keys else -1
+    return [(s, "done" if i < index else "current" if i == index else "") for i, s in enumerate(STEPS)]
 
 
 def _editable_or_tracking(request: HttpRequest, claim_id: uuid.UUID) -> Claim | HttpResponse:
@@ -112,6 +125,9 @@ def _next(step: str, claim: Claim) -> HttpResponse:
 def eligibility(request: HttpRequest) -> HttpResponse:
     results = eligibility_selector(user=request_user(request), today=timezone.localdate())
     rows = [_reason_row(reason, result) for reason, result in results.items()]
+    # Reasons the person can use first, then "not yet", then the rest (stable: the table's order within).
+    order = {"eligible": 0, "not_yet": 1}
+    rows.sort(key=lambda row: order.get(row["result"].outcome, 2))
     return render_page_or_partial(request, "claims/eligibility.html", "reasons", {"rows": rows})
 
 
@@ -137,7 +153,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_new(request: HttpRequest) -> HttpResponse:
-    """Step 1 for a new claim: choosing the reason creates (or reopens) the person's draft."""
+    """Step 1 for a new claim: choosing the reason creates (or reopens) the person's draft. Blocked at the
+    start, with a link to it, while another claim is in progress (the eligibility page says the same)."""
+    open_claim = open_claim_of_user(user=request_user(request))
+    if open_claim is not None:
+        return TemplateResponse(request, "claims/blocked.html", {"open_claim": open_claim})
     form = ReasonForm(request.POST or None, initial={"reason": request.GET.get("sebab", "")})
     if request.method == "POST" and form.is_valid():
         user = request_user(request)

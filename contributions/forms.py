@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contributions.billing import ALLOWED_MONTHS
 from contributions.models import Channel, WorkType
+from portal.forms import WHOLE_RUPIAH_ERRORS, RupiahField
 
 MONTH_CHOICES = [(m, _("%(n)d bulan") % {"n": m}) for m in ALLOWED_MONTHS]
 RISK_CHOICES = [
@@ -29,36 +29,8 @@ CHANNEL_GROUPS = [
     (_("Minimarket"), [Channel.INDOMARET, Channel.ALFAMART]),
 ]
 
-_WHOLE_RUPIAH = {
-    "invalid": _("Tulis angka rupiah tanpa titik, koma atau sen, misalnya 3500000."),
-    "required": _("Wajib diisi."),
-}
-
-
-_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
-
-
-class RupiahField(forms.IntegerField):
-    """Whole rupiah. Accepts "3.500.000" and "Rp3.500.000" as typed by people; no cents."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _WHOLE_RUPIAH)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric"})
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            value = value.strip().removeprefix("Rp").removeprefix("rp").strip()
-            # Dots only as thousands separators ("3.500.000"): "1000000.5" or "1.000,50" are not whole rupiah.
-            if "." in value and not _GROUPED.fullmatch(value):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = value.replace(".", "")
-        return super().to_python(value)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        return attrs
+# The shared field and messages (portal/forms.py); the names stay importable from here.
+_WHOLE_RUPIAH = WHOLE_RUPIAH_ERRORS
 
 
 class BpuSimulationForm(forms.Form):

@@ -15,8 +15,9 @@ from contributions.forms import _WHOLE_RUPIAH, RupiahField
 from contributions.models import WorkType
 from participants.models import Branch, Sex
 from participants.nik import normalize_nik
+from portal.forms import DATE_INPUT_FORMATS
 
-BIRTH_DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+BIRTH_DATE_FORMATS = DATE_INPUT_FORMATS
 INCOME_MIN_IDR = 1_000_000  # the form's first line of defence; the service checks the rate table in force
 INCOME_MAX_IDR = 20_700_000
 _MOBILE = re.compile(r"(?:\+62|62|0)(8[0-9]{7,11})")
@@ -34,8 +35,6 @@ def income_field(label: str | Any) -> RupiahField:
         min_value=INCOME_MIN_IDR,
         max_value=INCOME_MAX_IDR,
         help_text=_("Rupiah utuh, antara Rp1.000.000 dan Rp20.700.000. Contoh: 3.500.000"),
-        # Text, not number: people type "3.500.000", which a number input refuses.
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             **_WHOLE_RUPIAH,
             "min_value": _("Penghasilan paling sedikit Rp1.000.000."),

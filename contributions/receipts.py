@@ -39,7 +39,8 @@ def receipt_create(*, payment: Payment, participant: Participant, rows: list[Pay
         "order_id": payment.order_id,
         "channel": payment.get_channel_display(),
         "channel_code": payment.channel,
-        "paid_at": local.strftime("%d-%m-%Y %H:%M") + " WIB",
+        "paid_at": local.strftime("%d-%m-%Y %H:%M") + " WIB",  # kept for receipts issued before paid_at_iso
+        "paid_at_iso": local.isoformat(),  # shown with the `waktu` filter: one date style, WIB
         "paid_date": local.date().isoformat(),
         "total_idr": payment.amount_idr,
         "months": [

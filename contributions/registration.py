@@ -249,6 +249,28 @@ def _lock_nik(index: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"bpu-nik:{index}"])
 
 
+def bpu_registration_code_wrong(*, registration_id: uuid.UUID | str, code: str) -> bool:
+    """True (and the wrong attempt counted, like `bpu_registration_confirm` does) when `code` is not the
+    registration's code; False when it is right or the registration is no longer usable (the full
+    confirmation then says why). Nothing is created or used up. Lets the code page report a wrong code
+    together with the form's other errors instead of one per try."""
+    with transaction.atomic():
+        try:
+            pending = PendingBpuRegistration.objects.select_for_update().get(pk=registration_id)
+        except (PendingBpuRegistration.DoesNotExist, ValidationError, ValueError, TypeError):
+            return False
+        now = timezone.now()
+        if pending.used_at or pending.voided_at or now >= pending.expires_at:
+            return False
+        if code_matches(pending_id=pending.id, code=code, stored_hash=pending.code_hash):
+            return False
+        pending.attempts += 1
+        if pending.attempts >= code_max_attempts():
+            pending.voided_at = now
+        pending.save(update_fields=["attempts", "voided_at"])
+        return True
+
+
 def bpu_registration_confirm(
     *, registration_id: uuid.UUID | str, code: str, password: str, today: dt.date | None = None
 ) -> Registered:

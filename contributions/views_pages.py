@@ -39,6 +39,7 @@ from contributions.forms import (
 )
 from contributions.models import Channel, Payment
 from contributions.models import PaymentStatus as S
+from contributions.pay_guide import MARKS, STATUS_TONES, how_to_pay
 from contributions.selectors import (
     bpu_participant_get_for_user,
     open_payment_of_annotated,
@@ -212,6 +213,9 @@ def _payment_context(payment: Payment) -> dict[str, Any]:
         "is_store": payment.channel in STORE_CHANNELS,
         "is_wallet": payment.channel in WALLET_CHANNELS,
         "receipt": receipt,
+        "mark": MARKS.get(payment.channel, ("", "va")),
+        "steps": how_to_pay(payment.channel),
+        "status_tone": STATUS_TONES.get(payment.status, "neutral"),
     }
 
 

@@ -41,6 +41,7 @@ from contributions.models import BpuProfile, PendingBpuRegistration
 from contributions.registration import (
     RegistrationError,
     RegistrationInvalid,
+    bpu_registration_code_wrong,
     bpu_registration_confirm,
     bpu_registration_resend,
     bpu_registration_start,
@@ -127,6 +128,14 @@ def register_code(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Silakan isi formulir pendaftaran dari awal."))
         return redirect("registration:bpu")
     form = RegistrationCodeForm(request.POST or None)
+    # Every error at once: a wrong code is reported with the password errors, not on the next try.
+    if (
+        request.method == "POST"
+        and not form.is_valid()
+        and "code" in form.cleaned_data
+        and bpu_registration_code_wrong(registration_id=registration_id, code=form.cleaned_data["code"])
+    ):
+        form.add_error("code", _("Kode salah. Periksa email atau SMS Anda lalu coba lagi."))
     if request.method == "POST" and form.is_valid():
         try:
             registered = bpu_registration_confirm(

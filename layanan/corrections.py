@@ -27,6 +27,7 @@ from participants.models import Participant, User
 from participants.nik import InvalidNik, nik_matches_person
 from participants.selectors import participant_get_for_user
 from participants.services import participant_correct_personal_data
+from portal.forms import parse_date_input
 from portal.uploads.services import PreparedUpload
 
 log = structlog.get_logger(__name__)
@@ -45,10 +46,10 @@ def _clean_value(participant: Participant, field: str, raw: str) -> str | dt.dat
     if not value:
         raise refuse("correction.refused", "empty", _("Isi data yang benar."))
     if field == CorrectionField.BIRTH_DATE:
-        try:
-            born = dt.date.fromisoformat(value)
-        except ValueError:
-            raise refuse("correction.refused", "invalid_date", _("Tanggal lahir tidak valid.")) from None
+        # The portal's one date input style, DD-MM-YYYY (ISO still accepted); stored as ISO.
+        born = parse_date_input(value)
+        if born is None:
+            raise refuse("correction.refused", "invalid_date", _("Tulis tanggal lahir seperti 17-05-1990."))
         if not nik_matches_person(participant.nik, birth_date=born, sex=participant.sex):
             raise refuse(
                 "correction.refused",

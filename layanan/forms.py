@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import WHOLE_RUPIAH_ERRORS, RupiahField
 from portal.uploads.forms import UploadField
 
 
@@ -27,15 +28,15 @@ class PercentField(forms.DecimalField):
 class ProjectionForm(forms.Form):
     """The editable assumptions of the JHT estimate (GET: the page works without JavaScript)."""
 
-    upah = forms.IntegerField(
+    upah = RupiahField(
         label=_("Upah atau penghasilan per bulan (Rp)"),
-        min_value=0,
+        # The smallest BPU income on the rate table; a wage below it is a typo ("8" for 8 juta), not a case.
+        min_value=1_000_000,
         max_value=1_000_000_000,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 14}),
         error_messages={
-            "invalid": _("Isi upah dengan angka rupiah tanpa titik, misalnya 5000000."),
-            "min_value": _("Upah tidak boleh negatif."),
+            **WHOLE_RUPIAH_ERRORS,
+            "min_value": _("Upah paling sedikit Rp1.000.000 per bulan."),
             "max_value": _("Upah terlalu besar untuk simulasi ini."),
         },
     )
@@ -101,7 +102,7 @@ class CorrectionForm(forms.Form):
     nilai_baru = forms.CharField(
         label=_("Data yang benar"),
         max_length=255,
-        help_text=_("Tanggal lahir ditulis TTTT-BB-HH, misalnya 1990-05-17."),
+        help_text=_("Tanggal lahir ditulis HH-BB-TTTT, misalnya 17-05-1990."),
         error_messages={"required": _("Isi data yang benar.")},
     )
     dokumen = UploadField(

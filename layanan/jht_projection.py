@@ -132,6 +132,14 @@ class Chart:
     baseline: float
     left: float
 
+    @property
+    def axis_label_x(self) -> float:
+        return self.left - 4
+
+    @property
+    def year_label_y(self) -> float:
+        return self.baseline + 16
+
 
 def chart_for(projection: Projection, *, width: int = 640, height: int = 260) -> Chart:
     """Bar positions (SVG user units) of the balance per year: computed here, drawn by the template

@@ -42,3 +42,5 @@ if settings.DEBUG:  # the fake gateway's sandbox: development only, 404 in produ
     urlpatterns.append(path("_dev/gateway/", include("contributions.dev_urls")))
     urlpatterns.append(path("_dev/sms/", include("notifications.dev_urls")))
     urlpatterns.append(path("_dev/mitra/", include("partners.dev_urls")))
+    # The design system's living examples (docs/design.md).
+    urlpatterns.append(path("_dev/design/", pages.design_examples, name="design_examples"))

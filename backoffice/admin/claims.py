@@ -136,8 +136,7 @@ class ClaimAdmin(ModelAdmin):
         "amount",
         "due_date",
         "breached",
-        "interview_required",
-        "second_approval_required",
+        "needs",
     )
     list_display_links = ("queue_label",)
     list_filter = (
@@ -197,9 +196,9 @@ class ClaimAdmin(ModelAdmin):
 
     # --- Columns ------------------------------------------------------------------------------------
 
-    @admin.display(description=_("klaim"), ordering="id")
+    @admin.display(description=_("nomor klaim"), ordering="id")
     def queue_label(self, obj: Claim) -> str:
-        return str(obj.public_id)[:8]
+        return obj.number
 
     @admin.display(description=_("KPJ"), ordering="participant__kpj")
     def kpj(self, obj: Claim) -> str:
@@ -213,9 +212,20 @@ class ClaimAdmin(ModelAdmin):
     def amount(self, obj: Claim) -> str:
         return rupiah(obj.gross_idr)
 
-    @admin.display(description=_("lewat batas"), boolean=True)
-    def breached(self, obj: Claim) -> bool:
-        return obj.sla_breached
+    # Words, not a boolean icon: "not breached" used to show as a red cross, which reads as an alarm.
+    @admin.display(description=_("batas layanan"))
+    def breached(self, obj: Claim) -> str:
+        return str(_("Lewat batas")) if obj.sla_breached else "—"
+
+    # One column for what the claim still needs, so the queue fits a 1366 px screen.
+    @admin.display(description=_("perlu"))
+    def needs(self, obj: Claim) -> str:
+        needs = []
+        if obj.interview_required and obj.interview_recorded_at is None:
+            needs.append(str(_("wawancara")))
+        if obj.second_approval_required and obj.second_approved_at is None:
+            needs.append(str(_("persetujuan kedua")))
+        return ", ".join(needs) or "—"
 
     # --- Pages --------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from participants.overview.alerts import (
     window_start,
 )
 from portal.dates import add_months
+from portal.next_action import Action, KpjRef, facts_for
 
 LAST_CONTRIBUTIONS = 6
 
@@ -33,8 +34,7 @@ LAST_CONTRIBUTIONS = 6
 # (docs/contributions.md#due-dates-and-late-payment, docs/claims.md#reasons-and-timing).
 STATUS_HELP: dict[str, Any] = {
     StatusReason.REGISTERED: _(
-        "Anda terdaftar dan iuran Anda tercatat. Tidak ada yang perlu dilakukan; periksa riwayat iuran "
-        "secara berkala."
+        "Anda terdaftar dan iuran Anda tercatat. Periksa riwayat iuran secara berkala."
     ),
     StatusReason.PAID_AGAIN: _(
         "Iuran Anda sudah dibayar kembali sehingga kepesertaan aktif lagi. Bayar iuran setiap bulan agar "
@@ -115,6 +115,31 @@ def _balance(participant: Any) -> JhtBalance:
     )
 
 
+@dataclass(frozen=True)
+class StripCell:
+    """One month of the 24-month contribution strip: "paid", "missing" (due, no iuran) or "open"
+    (not due yet, or before registration). `x` is the SVG position, computed here so the template
+    writes no arithmetic (and no localised numbers)."""
+
+    month: dt.date
+    state: str
+    x: int
+
+
+STRIP_CELL = 26  # SVG user units per month
+
+
+def contribution_strip(
+    *, months_paid: set[dt.date], missing: list[dt.date], today: dt.date
+) -> list[StripCell]:
+    missing_set = set(missing)
+    cells = []
+    for i, month in enumerate(months_between(window_start(today), today)):
+        state = "paid" if month in months_paid else "missing" if month in missing_set else "open"
+        cells.append(StripCell(month, state, i * STRIP_CELL))
+    return cells
+
+
 @dataclass
 class KpjSummary:
     participant: Participant
@@ -123,6 +148,8 @@ class KpjSummary:
     programmes: list[str]
     missing: list[dt.date] = field(default_factory=list)
     drops: list[WageDrop] = field(default_factory=list)
+    strip: list[StripCell] = field(default_factory=list)  # the 24-month picture, oldest first
+    today: dt.date = dt.date.min
 
     @property
     def is_bpu(self) -> bool:
@@ -131,6 +158,17 @@ class KpjSummary:
     @property
     def has_alerts(self) -> bool:
         return bool(self.missing or self.drops)
+
+    @property
+    def protection_expired(self) -> bool:
+        until = self.participant.protected_until
+        return until is not None and until < self.today
+
+    @property
+    def missing_advice(self) -> str:
+        from participants.overview.next_action import missing_advice
+
+        return missing_advice(self.participant.category)
 
 
 @dataclass
@@ -149,14 +187,25 @@ class Dashboard:
     totals: Totals
     last_contributions: list[dict[str, Any]]
     window_start: dt.date
+    today: dt.date
+    actions: list[Action] = field(
+        default_factory=list
+    )  # most urgent first (participants/overview/next_action.py)
 
     @property
     def has_alerts(self) -> bool:
         return any(k.has_alerts for k in self.kpjs)
 
+    @property
+    def next_action(self) -> Action | None:
+        return self.actions[0] if self.actions else None
+
 
 def dashboard_for_user(*, user: User, today: dt.date) -> Dashboard:
-    """Everything the dashboard shows, in two queries whatever the number of KPJs and years."""
+    """Everything the dashboard shows, in two queries whatever the number of KPJs and years, plus one
+    per registered next-action source (open bill, claims)."""
+    from participants.overview.next_action import ranked_actions  # it imports KpjSummary from here
+
     people: list[Any] = list(Participant.objects.raw(_PEOPLE_SQL, {"user": user.pk}))
     linked = [p for p in people if p.user_id == user.pk]
     unlinked = [p for p in people if p.user_id is None]
@@ -181,25 +230,36 @@ def dashboard_for_user(*, user: User, today: dt.date) -> Dashboard:
     summaries = []
     for p in linked:
         kpj_wages = wages.get(p.pk, {})
-        summaries.append(
-            KpjSummary(
-                participant=p,
-                balance=_balance(p),
-                status_help=STATUS_HELP.get(p.status_reason, ""),
-                programmes=_programmes(p, has_jht=p.pk in has_jht),
-                missing=missing_months(
-                    months_paid=kpj_wages.keys(),
-                    registered_on=p.registered_on,
-                    today=today,
-                    pays_own=p.category == Category.BPU,
-                    active=p.status == MembershipStatus.AKTIF,
-                    status_since=p.status_since,
-                ),
-                drops=wage_drops(wages_by_month=kpj_wages, today=today),
-            )
+        summary = KpjSummary(
+            participant=p,
+            balance=_balance(p),
+            status_help=STATUS_HELP.get(p.status_reason, ""),
+            programmes=_programmes(p, has_jht=p.pk in has_jht),
+            missing=missing_months(
+                months_paid=kpj_wages.keys(),
+                registered_on=p.registered_on,
+                today=today,
+                pays_own=p.category == Category.BPU,
+                # A BPU's unpaid month is a month without protection whatever the status, so the
+                # count keeps its meaning after she pays again (a payment does not undo a gap).
+                active=p.status == MembershipStatus.AKTIF or p.category == Category.BPU,
+                status_since=p.status_since,
+            ),
+            drops=wage_drops(wages_by_month=kpj_wages, today=today),
         )
+        summary.today = today
+        summary.strip = contribution_strip(months_paid=set(kpj_wages), missing=summary.missing, today=today)
+        summaries.append(summary)
     last = [{**row, "kpj": by_id[row["participant_id"]].kpj} for row in rows[:LAST_CONTRIBUTIONS]]
-    return Dashboard(summaries, unlinked, totals, last, start)
+    actions: list[Action] = []
+    if linked:
+        refs = [KpjRef(p.pk, p.public_id, p.category) for p in linked]
+        facts = facts_for(user_id=user.pk, kpjs=refs)
+        for summary in summaries:
+            extra = set().union(*(f.programmes.get(summary.participant.pk, set()) for f in facts))
+            summary.programmes += [code for code in sorted(extra) if code not in summary.programmes]
+        actions = ranked_actions(summaries, facts, today=today)
+    return Dashboard(summaries, unlinked, totals, last, start, today, actions)
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import ClaimCheck, ClaimStatus
+from claims.models import ClaimCheck, ClaimHistory, ClaimPayout, ClaimStatus, PayoutOutcome
 from tests.backoffice.conftest import staff_client
 from tests.backoffice.helpers import claim_of, snapshot
 
@@ -168,8 +168,24 @@ def test_retry_payout_queues_the_task(jkt: Any, reviewer: Any) -> None:
     from tests.effects import recorded_effects
 
     claim = claim_of(jkt, ClaimStatus.PAYING)
+    ClaimPayout.objects.create(
+        claim=claim, reference=f"R-{claim.pk}", amount_idr=1, outcome=PayoutOutcome.ACCOUNT_CLOSED
+    )
     staff_client(reviewer).post(action_url(claim, "coba-bayar-ulang"), {"note": ""})
     assert recorded_effects() == [("claims.tasks.pay_claim", [claim.pk])]
+
+
+def test_retry_payout_is_offered_only_after_a_failed_transfer(jkt: Any, reviewer: Any) -> None:
+    """It used to be offered right after approval, while the first transfer was still in flight."""
+    claim = claim_of(jkt, ClaimStatus.PAYING)
+    client = staff_client(reviewer)
+    page = reverse("admin:claims_claim_change", args=[claim.pk])
+    assert 'data-action="coba-bayar-ulang"' not in client.get(page).content.decode()
+    assert client.post(action_url(claim, "coba-bayar-ulang"), {"note": ""}).status_code in (302, 404)
+    ClaimPayout.objects.create(
+        claim=claim, reference=f"R-{claim.pk}", amount_idr=1, outcome=PayoutOutcome.TIMEOUT
+    )
+    assert 'data-action="coba-bayar-ulang"' in client.get(page).content.decode()
 
 
 def test_no_bulk_actions_on_the_queue(reviewer: Any) -> None:
@@ -215,3 +231,21 @@ def test_changelist_query_budget(jkt: Any, reviewer: Any, django_assert_max_num_
     with django_assert_max_num_queries(15):
         response = client.get(url)
     assert len(response.context["cl"].result_list) == 25  # one page
+
+
+def test_claim_page_shows_words_not_codes(jkt: Any, reviewer: Any) -> None:
+    claim = claim_of(jkt, ClaimStatus.IN_REVIEW)
+    ClaimCheck.objects.create(claim=claim, code="nik_structure", result="pass", message="Struktur NIK benar.")
+    ClaimHistory.objects.create(claim=claim, from_status="draft", to_status="submitted", reason="submit")
+    body = staff_client(reviewer).get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert '<td title="nik_structure">Struktur NIK</td>' in body
+    assert "<td>Diajukan oleh peserta</td>" in body
+    assert "<td>submit</td>" not in body
+
+
+def test_admin_strings_are_indonesian(reviewer: Any) -> None:
+    body = staff_client(reviewer).get(reverse("admin:claims_claim_changelist"), {"q": "tidak-ada"}).content
+    text = body.decode()
+    assert "No results found" not in text
+    assert "Reset filters" not in text
+    assert "Tidak ada hasil" in text

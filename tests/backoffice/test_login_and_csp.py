@@ -56,6 +56,16 @@ def test_staff_logs_in_with_password_then_totp_and_reaches_the_admin(jkt: Any) -
     assert "Portal Peserta — Back office" in response.content.decode()
 
 
+def test_staff_without_next_lands_on_the_admin_after_totp(jkt: Any) -> None:
+    """Staff used to land on the participant dashboard (/peserta/) after TOTP."""
+    user = make_staff("reviewer", jkt)
+    client = Client()
+    client.post(LOGIN_URL, {"login": user.email, "password": TEST_PASSWORD})
+    response = client.post("/akun/2fa/authenticate/", {"code": totp_now()})
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+
+
 def test_staff_without_totp_must_set_it_up_before_the_admin(jkt: Any) -> None:
     user = make_staff("reviewer", jkt, totp=False)
     client = Client()

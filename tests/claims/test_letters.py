@@ -42,6 +42,13 @@ def test_a_paid_claim_gets_one_letter_with_the_payment_details() -> None:
     assert (s["gross_idr"], s["tax_idr"], s["net_idr"]) == (60_000_000, 500_000, 59_500_000)
     assert (s["bank"], s["account"], s["account_name"]) == ("BCA", "••••••7890", "Rizky Pratama")
     assert s["paid_at"] == "02-03-2026 10:00 WIB"
+    # The PDF shows dates the one way the web does: Indonesian month names, WIB on times.
+    from django.template.loader import render_to_string
+
+    html = render_to_string("claims/letter_pdf.html", {"letter": letter, "s": s})
+    assert "Senin, 2 Maret 2026, 10.00 WIB" in html
+    assert "2026-03-0" not in html
+    assert "02-03-2026" not in html
     assert s["bank_reference"].startswith("FAKE")
     assert letter.rendered_at is None
     assert not letter.pdf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -54,6 +55,14 @@ def test_eligibility_shows_every_reason_at_once(person: Any) -> None:
     assert "Belum dapat diajukan" in body
     assert "Dapat diajukan mulai" in body
     assert body.count('class="eligibility ') == 9
+    # Reasons that can be used come first, with a green badge; the ones that do not apply are grey.
+    outcomes = re.findall(r'class="eligibility eligibility-([a-z_]+)"', body)
+    assert outcomes == sorted(outcomes, key=["eligible", "not_yet", "not_eligible"].index)
+    assert outcomes[0] == "eligible"
+    assert (
+        '<span class="badge ds-badge ds-badge-success badge-outcome-eligible">Dapat diajukan</span>' in body
+    )
+    assert 'ds-badge-neutral badge-outcome-not_eligible">Tidak memenuhi syarat</span>' in body
 
 
 def test_eligibility_not_yet_shows_the_date_for_a_recent_resignation() -> None:
@@ -99,10 +108,11 @@ def test_tracking_shows_timeline_current_step_checks_and_expected_payment(person
         ClaimHistory.objects.create(claim=claim, from_status="draft", to_status=to)
     ClaimCheck.objects.create(claim=claim, code="bank_name", result="warning", message="Nama hampir sama.")
     body = logged_in(person.user).get(detail(claim)).content.decode()
-    assert "Diajukan —" in body
-    assert "Diverifikasi otomatis —" in body
-    assert '<li aria-current="step" class="current">Diperiksa petugas —' in body
-    assert "2 Maret 2026 10:00" in body
+    assert "<strong>Diajukan</strong>" in body
+    assert "<strong>Diverifikasi otomatis</strong>" in body
+    assert '<li aria-current="step" class="current"><strong>Diperiksa petugas</strong>' in body
+    assert "Senin, 2 Maret 2026, 10.00 WIB</time>" in body  # times with WIB
+    assert f"Nomor klaim {claim.number}" in body
     assert "Petugas sedang memeriksa klaim Anda" in body
     assert "Paling lambat Senin, 9 Maret 2026." in body
     assert "Nama hampir sama." in body

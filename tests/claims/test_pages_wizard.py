@@ -269,3 +269,32 @@ def test_wizard_steps_of_a_submitted_claim_lead_to_tracking(client_of: Client, p
         response = client_of.get(url(name, claim))
         assert response.status_code == 302
         assert response["Location"] == url("claims:detail", claim)
+
+
+def test_a_second_claim_is_blocked_at_the_start_with_a_link_to_the_open_one(
+    client_of: Client, person: Any
+) -> None:
+    claim = ready_draft(person)
+    client_of.post(url("claims:step_review", claim))
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+
+    for response in (
+        client_of.get(reverse("claims:new")),
+        client_of.post(reverse("claims:new"), {"reason": "phk"}),
+    ):
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Anda masih memiliki klaim JHT yang sedang diproses." in body
+        assert f'href="{url("claims:detail", claim)}">Lihat klaim yang sedang diproses</a>' in body
+        assert claim.number in body
+        assert 'name="reason"' not in body  # no form to start another
+    assert Claim.objects.count() == 1
+
+
+def test_wizard_marks_the_current_step_and_the_done_ones(client_of: Client, draft: Claim) -> None:
+    body = client_of.get(url("claims:step_documents", draft)).content.decode()
+    stepper = body.split('<ol class="ds-stepper wizard-steps">', 1)[1].split("</ol>", 1)[0]
+    assert stepper.count('class="is-done"') == 2
+    assert stepper.count('aria-current="step"') == 1
+    assert 'aria-current="step" class="current"><a href="' + url("claims:step_documents", draft) in stepper

@@ -178,7 +178,7 @@ def test_page_shows_the_effective_month_and_saves(owner_client: Client, particip
     [
         ({"declared_income_idr": "999999"}, "Penghasilan paling sedikit Rp1.000.000."),
         ({"declared_income_idr": "25000000"}, "Penghasilan paling banyak Rp20.700.000."),
-        ({"declared_income_idr": "1500000.50"}, "Tulis angka rupiah tanpa titik, koma atau sen"),
+        ({"declared_income_idr": "1500000.50"}, "Tulis rupiah utuh tanpa koma atau sen"),
         ({"declared_income_idr": ""}, "Wajib diisi."),
         ({"declared_income_idr": "1000000", "with_jht": "on"}, "Tidak ada yang berubah"),
     ],

@@ -31,9 +31,15 @@ def test_open_va_payment_shows_number_countdown_poll_and_cancel(
     response = owner_client.get(url("payment", payment.public_id))
     assert response.status_code == 200
     body = response.content.decode()
-    assert f"<output>{payment.va_number}</output>" in body
+    assert f'id="pay-code" aria-labelledby="pay-code-label pay-code">{payment.va_number}</p>' in body
+    assert 'data-copy="pay-code"' in body  # the copy button (shown by copy.js; the code is text without it)
     assert "Rp110.400" in body
-    assert "Bayar sebelum 11 Maret 2026 10:00 WIB — 24 jam 0 menit lagi" in body
+    assert "Bayar sebelum Rabu, 11 Maret 2026, 10.00 WIB — 24 jam 0 menit lagi" in body
+    assert '<span class="badge ds-badge ds-badge-warning badge-payment-pending">' in body
+    assert 'ds-channel-mark ds-channel-va" aria-hidden="true">BCA</span>' in body
+    steps = body.split('<ol class="ds-steps">', 1)[1].split("</ol>", 1)[0]
+    assert steps.count("<li>") == 4
+    assert "BCA mobile (m-BCA)" in steps
     assert 'hx-trigger="every 3s"' in body
     assert url("payment_status", payment.public_id) in body  # "Perbarui status" without JavaScript
     assert url("payment_cancel", payment.public_id) in body
@@ -62,7 +68,7 @@ def test_store_code_and_wallet_deeplink(
     body = owner_client.get(url("payment", p.public_id)).content.decode()
     assert needle in body
     if channel == "indomaret":
-        assert f"<output>{p.payment_code}</output>" in body
+        assert f'aria-labelledby="pay-code-label pay-code">{p.payment_code}</p>' in body
     else:
         assert p.deeplink_url in body
 

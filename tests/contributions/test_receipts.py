@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from typing import Any
@@ -26,6 +27,9 @@ def receipt(payment: Payment) -> Receipt:
 def test_render_once_and_download(receipt: Receipt, owner_client: Client) -> None:
     response = owner_client.get(f"/payments/{receipt.payment.public_id}/bukti/")
     assert response.status_code == 202  # not rendered yet: a "being prepared" page
+    pending = response.content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in pending  # refreshes itself, no JavaScript needed
+    assert "<progress" in pending
     assert receipt_render(receipt_id=receipt.pk) is True
     assert receipt_render(receipt_id=receipt.pk) is False  # a redelivered task does nothing
     receipt.refresh_from_db()
@@ -94,3 +98,18 @@ def test_receipt_pdf_p95_under_250ms(receipt: Receipt) -> None:
     assert (
         statistics.median(timings) < 1.0
     )  # a smoke bound on a shared machine; bench/receipt_pdf.py measures
+
+
+def test_receipt_pdf_dates_use_month_names_and_wib(receipt: Receipt) -> None:
+    from django.template.loader import render_to_string
+
+    from contributions.receipts import receipt_context
+
+    html = render_to_string("contributions/receipt_pdf.html", receipt_context(receipt))
+    paid = receipt.snapshot["paid_at_iso"]
+    assert paid.endswith("+07:00")
+    assert " WIB</td>" in html
+    assert receipt.snapshot["paid_at"] not in html  # the old "08-12-2026 14:05 WIB" style
+    months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    assert re.search(rf"<tr><td>({months}) 20[0-9][0-9]</td>", html)  # months by name, not "03/2026"
+    assert re.search(rf"<td>[A-Z][a-z]+, [0-9]+ ({months}) 20[0-9][0-9], [0-9]+\.[0-9]+ WIB</td>", html)

@@ -213,10 +213,10 @@ def _refused(client: Client, data: dict[str, Any], message: str) -> None:
         ({"birth_date": "01-01-2030"}, "Tanggal lahir tidak boleh di masa depan."),
         ({"declared_income_idr": "999999"}, "Penghasilan paling sedikit Rp1.000.000."),
         ({"declared_income_idr": "20700001"}, "Penghasilan paling banyak Rp20.700.000."),
-        ({"declared_income_idr": "1000000.5"}, "Tulis angka rupiah tanpa titik, koma atau sen"),
-        ({"declared_income_idr": "3.500.000,50"}, "Tulis angka rupiah tanpa titik, koma atau sen"),
-        ({"declared_income_idr": "3500000.00"}, "Tulis angka rupiah tanpa titik, koma atau sen"),
-        ({"declared_income_idr": "tiga juta"}, "Tulis angka rupiah tanpa titik, koma atau sen"),
+        ({"declared_income_idr": "1000000.5"}, "Tulis rupiah utuh tanpa koma atau sen"),
+        ({"declared_income_idr": "3.500.000,50"}, "Tulis rupiah utuh tanpa koma atau sen"),
+        ({"declared_income_idr": "3500000.00"}, "Tulis rupiah utuh tanpa koma atau sen"),
+        ({"declared_income_idr": "tiga juta"}, "Tulis rupiah utuh tanpa koma atau sen"),
         ({"declared_income_idr": ""}, "Wajib diisi."),
         ({"with_jkk": None}, "JKK dan JKM wajib diikuti."),
         ({"with_jkm": None}, "JKK dan JKM wajib diikuti."),
@@ -374,6 +374,40 @@ def test_bad_code_form_creates_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert PendingBpuRegistration.objects.get().attempts == 0
+    nothing_created()
+
+
+def test_every_error_of_the_code_form_at_once_with_a_summary(
+    client: Client, nik: str, branch: Branch
+) -> None:
+    """A malformed code, a password of digits only and a mismatched repeat: three messages in one answer,
+    listed in the summary at the top with links to the fields (it used to show only the mismatch)."""
+    client.post(REGISTER, form_data(nik, branch))
+    data = {"code": "12ab56", "password1": "12345678901", "password2": "12345678902"}
+    body = client.post(CODE, data).content.decode()
+    summary = body.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Kode terdiri dari 6 angka." in summary
+    assert "seluruhnya terdiri dari angka" in summary
+    assert "Kedua kata sandi tidak sama." in summary
+    assert set(re.findall(r'<a href="#(id_[a-z0-9_]+)">', summary)) == {
+        "id_code",
+        "id_password1",
+        "id_password2",
+    }
+    nothing_created()
+
+
+def test_wrong_code_and_bad_passwords_are_reported_together(client: Client, nik: str, branch: Branch) -> None:
+    """It used to say only "Kedua kata sandi tidak sama"; the wrong code came on the next try."""
+    client.post(REGISTER, form_data(nik, branch))
+    code = code_from_outbox()
+    wrong = "000000" if code != "000000" else "111111"
+    data = {"code": wrong, "password1": "pendek", "password2": "lain"}
+    body = client.post(CODE, data).content.decode()
+    summary = body.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Kode salah. Periksa email atau SMS Anda lalu coba lagi." in summary
+    assert "Kedua kata sandi tidak sama." in summary
+    assert PendingBpuRegistration.objects.get().attempts == 1  # the wrong code counts, as always
     nothing_created()
 
 

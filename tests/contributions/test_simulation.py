@@ -152,6 +152,15 @@ def test_page_computes_without_javascript(client: Client) -> None:
     body = response.content.decode()
     assert "<html" in body
     assert '<strong class="sim-total">Rp335.400</strong>' in body
+    assert "Daftar sekarang sebagai peserta BPU" in body
+
+
+def test_income_is_a_text_input_so_thousands_dots_survive(client: Client) -> None:
+    """A number input turned "3.500.000" into "3.500000" and the result disappeared."""
+    body = client.get("/simulasi/").content.decode()
+    field = body.split('name="bpu-income_idr"', 1)[0].rsplit("<input", 1)[1]
+    assert 'type="text"' in field
+    assert 'inputmode="numeric"' in body.split('name="bpu-income_idr"', 1)[1].split(">", 1)[0] + field
 
 
 def test_htmx_gets_the_result_fragment_only(htmx_client: Client) -> None:
@@ -177,7 +186,7 @@ def test_pu_and_pmi_results_on_the_page(client: Client) -> None:
         ({"bpu-income_idr": "20700001", "bpu-months": "1"}, "Penghasilan paling banyak Rp20.700.000."),
         (
             {"bpu-income_idr": "1500000,50", "bpu-months": "1"},
-            "Tulis angka rupiah tanpa titik, koma atau sen",
+            "Tulis rupiah utuh tanpa koma atau sen",
         ),
         ({"bpu-income_idr": "1500000", "bpu-months": "2"}, "Pilih 1, 3, 6 atau 12 bulan."),
     ],

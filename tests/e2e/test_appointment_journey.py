@@ -21,7 +21,7 @@ def test_participant_books_and_cancels_an_appointment(page: Page, live_server: A
     cache.clear()
     user = UserFactory(email="antri@contoh.id")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    ParticipantFactory(user=user)
+    participant = ParticipantFactory(user=user)
     branch = BranchFactory(code="JKT01", name="Jakarta Salemba", address="Jl. Salemba Raya 1")
     for weekday in range(5):
         OpeningHours.objects.create(
@@ -35,7 +35,7 @@ def test_participant_books_and_cancels_an_appointment(page: Page, live_server: A
     page.locator("[name=login]").fill("antri@contoh.id")
     page.locator("[name=password]").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Beranda peserta")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Halo, {participant.full_name}")
 
     page.get_by_role("link", name="Layanan", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Layanan")

@@ -73,7 +73,7 @@ def test_resigned_participant_files_a_claim_and_follows_it(
     page.locator("[name=login]").fill("resign@contoh.id")
     page.locator("[name=password]").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Beranda peserta")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Halo, Rina Marlina")
 
     page.get_by_role("link", name="Cek kelayakan klaim JHT").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cek kelayakan klaim JHT")

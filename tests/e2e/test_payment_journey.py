@@ -54,7 +54,7 @@ def test_pay_three_months_by_bca_va(page: Page, live_server: Any, sandbox_settin
     page.locator("input[name=login]").fill("bpu-e2e@contoh.id")
     page.locator("input[name=password]").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Beranda peserta")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Halo, {participant.full_name}")
 
     page.get_by_role("link", name="Bayar iuran", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bayar iuran")
@@ -68,7 +68,7 @@ def test_pay_three_months_by_bca_va(page: Page, live_server: Any, sandbox_settin
     expect(page.get_by_role("heading", level=1)).to_have_text("Pembayaran iuran")
     payment = Payment.objects.get(participant=participant)
     assert (payment.months, payment.channel, payment.status) == (3, "bca_va", S.PENDING)
-    expect(page.locator(".pay-code output")).to_have_text(payment.va_number)
+    expect(page.locator("#pay-code")).to_have_text(payment.va_number)
     expect(page.locator("#payment-status .badge")).to_have_text("Menunggu pembayaran")
 
     sandbox = page.context.new_page()

@@ -66,12 +66,14 @@ def test_birth_date_must_match_the_nik() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [
-        ("birth_date", "17-05-1990", "invalid_date"),
+        ("birth_date", "31-02-1990", "invalid_date"),
+        ("birth_date", "17.05.1990", "invalid_date"),
         ("email", "bukan-email", "invalid_email"),
         ("phone", "12345", "invalid_phone"),
         ("nik", "3171011705900001", "unknown_field"),
         ("full_name", "   ", "empty"),
         ("birth_date", "1990-05-17", "unchanged"),
+        ("birth_date", "17-05-1990", "unchanged"),  # the portal's one date style parses to the same day
     ],
 )
 def test_bad_values_are_refused_and_nothing_saved(field: str, value: str, code: str) -> None:

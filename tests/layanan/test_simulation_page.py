@@ -49,6 +49,8 @@ def test_htmx_request_gets_the_result_fragment_with_edited_assumptions() -> None
     "params",
     [
         {"upah": "-1"},
+        {"upah": "8"},  # Rp8 a month is a typo, not a wage
+        {"upah": "3.500000"},
         {"upah": "banyak"},
         {"kenaikan_upah": "50"},
         {"pengembangan": "abc"},
@@ -68,3 +70,34 @@ def test_anonymous_goes_to_login_and_account_without_kpj_sees_a_note() -> None:
     response = logged_in(UserFactory()).get(reverse(URL))
     assert response.status_code == 200
     assert "belum tertaut" in response.content.decode()
+
+
+def _numbers_in_svg(svg: str) -> list[str]:
+    import re
+
+    return re.findall(r'(?:x|y|x1|x2|y1|y2|width|height|viewBox)="([^"]*)"', svg)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_chart_coordinates_are_never_localised(language: str) -> None:
+    """In Indonesian Django would write x="75,25", which browsers drop: the chart drew nothing."""
+    kpjs = person_with_two_kpjs()
+    client = logged_in(kpjs[0].user)
+    client.cookies["django_language"] = language
+    body = client.get(reverse(URL), {"upah": "8.000.000"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    svg = body.split('<svg class="jht-chart"', 1)[1].split("</svg>", 1)[0]
+    numbers = _numbers_in_svg(svg)
+    assert len(numbers) > 10
+    assert [n for n in numbers if "," in n] == []
+    assert 'viewBox="0 0 640 260"' in svg
+    assert "<desc" in svg  # the text alternative
+
+
+def test_wage_with_thousands_dots_is_accepted_and_percent_has_no_trailing_zeros() -> None:
+    kpjs = person_with_two_kpjs()
+    response = logged_in(kpjs[0].user).get(reverse(URL), {"upah": "Rp3.500.000"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["upah"] == 3_500_000
+    assert "Iuran JHT dihitung 5,7% dari upah per bulan." in body
+    assert "5,7000" not in body

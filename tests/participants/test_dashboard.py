@@ -6,7 +6,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from participants.models import Category, MembershipStatus, StatusReason
+from participants.models import Category, MembershipStatus, Participant, StatusReason
 from participants.overview.alerts import WageDrop, last_due_month, missing_months, wage_drops
 from participants.overview.selectors import dashboard_for_user
 from tests.factories import EmployerFactory, ParticipantFactory, UserFactory, make_nik, post_contribution
@@ -226,3 +226,107 @@ def test_link_requires_login(client: Client) -> None:
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.user_id is None
+
+
+# --- One next action (participants/overview/next_action.py) -------------------------------------------
+
+
+def _next_action_html(body: str) -> str:
+    return body.split('id="next-action"', 1)[1].split("</div>", 1)[0]
+
+
+def test_pu_gap_is_the_next_action_with_employer_advice_never_all_good(
+    owner_client: Client, kpj: Any
+) -> None:
+    body = owner_client.get(URL).content.decode()
+    action = _next_action_html(body)
+    assert "KPJ 11111111111: 2 bulan tanpa iuran" in action
+    assert "Iuran PU dibayar oleh pemberi kerja" in action
+    assert "Semua beres" not in body
+    assert "Tidak ada yang perlu dilakukan" not in body
+
+
+def test_new_bpu_is_told_she_is_not_protected_and_sees_the_jht_she_chose(
+    owner: Any, owner_client: Client
+) -> None:
+    from contributions.models import BpuProfile
+
+    p = ParticipantFactory(
+        user=owner, category=Category.BPU, registered_on=D(2026, 11, 18), protected_until=None
+    )
+    BpuProfile.objects.create(participant=p, declared_income_idr=3_000_000, with_jht=True)
+    body = owner_client.get(URL).content.decode()
+    action = _next_action_html(body)
+    assert "Anda belum terlindungi" in action
+    assert f'href="/payments/kpj/{p.public_id}/bayar/">Bayar iuran pertama</a>' in action
+    assert '<span class="programme">JHT</span>' in body
+    assert "Semua beres" not in body
+    assert "pemberi kerja" not in action
+
+
+def test_expired_protection_is_danger_with_aktifkan_kembali(owner: Any, owner_client: Client) -> None:
+    p = ParticipantFactory(
+        user=owner,
+        category=Category.BPU,
+        registered_on=D(2026, 1, 1),
+        protected_until=D(2026, 7, 31),
+        status=MembershipStatus.NONAKTIF,
+        status_reason=StatusReason.UNPAID_3_MONTHS,
+        status_since=D(2026, 10, 16),
+    )
+    post_months(p, D(2026, 1, 1), D(2026, 7, 1))
+    body = owner_client.get(URL).content.decode()
+    assert "Perlindungan berakhir Jumat, 31 Juli 2026." in body
+    assert 'class="protected ds-alert ds-alert-danger"' in body
+    assert f'href="/payments/kpj/{p.public_id}/bayar/">Aktifkan kembali</a>' in body
+    assert "Bayar iuran bulan ini agar Anda terlindungi kembali" in _next_action_html(body)
+
+
+def test_bpu_unpaid_count_keeps_its_meaning_after_paying_again(owner: Any) -> None:
+    """Before: nonaktif after Aug-Oct unpaid, November due. After paying November the count drops by the
+    month paid (it used to grow from 3 to 4 when the KPJ turned aktif again)."""
+    p = ParticipantFactory(
+        user=owner,
+        category=Category.BPU,
+        registered_on=D(2026, 1, 1),
+        protected_until=D(2026, 7, 31),
+        status=MembershipStatus.NONAKTIF,
+        status_reason=StatusReason.UNPAID_3_MONTHS,
+        status_since=D(2026, 10, 16),
+    )
+    post_months(p, D(2026, 1, 1), D(2026, 7, 1))
+    (before,) = dashboard_for_user(user=owner, today=TODAY.date()).kpjs
+    assert before.missing == [D(2026, 8, 1), D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)]
+
+    post_months(p, D(2026, 11, 1), D(2026, 11, 1))
+    Participant.objects.filter(pk=p.pk).update(  # what crediting the payment does to the KPJ
+        status=MembershipStatus.AKTIF,
+        status_reason=StatusReason.PAID_AGAIN,
+        status_since=D(2026, 11, 20),
+        protected_until=D(2026, 11, 30),
+    )
+    (after,) = dashboard_for_user(user=owner, today=TODAY.date()).kpjs
+    assert after.missing == [D(2026, 8, 1), D(2026, 9, 1), D(2026, 10, 1)]
+    assert [c.state for c in after.strip[-5:]] == ["paid", "missing", "missing", "missing", "paid"]
+
+
+def test_all_good_only_when_there_is_nothing_else(owner: Any, owner_client: Client) -> None:
+    p = ParticipantFactory(user=owner, registered_on=D(2026, 9, 1))
+    post_months(p, D(2026, 9, 1), D(2026, 10, 1))
+    body = owner_client.get(URL).content.decode()
+    assert "Semua beres" in _next_action_html(body)
+
+
+def test_bpu_dashboard_budget_one_query_more_for_bills(
+    owner: Any, owner_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """The next-action sources cost one query each (claims; contributions only when there is a BPU)."""
+    from contributions.models import BpuProfile
+
+    p = ParticipantFactory(user=owner, category=Category.BPU, registered_on=D(2024, 1, 1))
+    BpuProfile.objects.create(participant=p, declared_income_idr=3_000_000, with_jht=True)
+    post_months(p, D(2024, 1, 1), D(2026, 10, 1))
+    owner_client.get(URL)
+    with django_assert_max_num_queries(6):
+        response = owner_client.get(URL)
+    assert response.status_code == 200

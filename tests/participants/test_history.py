@@ -43,12 +43,12 @@ def test_owner_sees_one_year_month_by_month_with_missing_months(owner_client: Cl
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('<tr class="month-missing">') == 2
-    assert (
-        '<th scope="row">Februari 2025</th>\n        <td colspan="9">Tidak ada iuran untuk bulan ini' in body
-    )
-    assert '<th scope="row">Maret 2025</th>\n        <td colspan="9">Tidak ada iuran untuk bulan ini' in body
-    assert '<td class="num">Rp7.000.000</td>' in body  # reported wage of June
-    assert '<td class="num">Rp259.000</td>' in body  # JHT employer 3.7 % of 7.000.000
+    missing = '</th>\n        <td colspan="9" class="ds-wide">Tidak ada iuran untuk bulan ini'
+    assert f'<th scope="row">Februari 2025{missing}' in body
+    assert f'<th scope="row">Maret 2025{missing}' in body
+    # Each cell carries its column's name, shown beside the value when the table stacks on a phone.
+    assert '<td class="num" data-label="Upah dilaporkan">Rp7.000.000</td>' in body  # wage of June
+    assert '<td class="num" data-label="JHT pemberi kerja">Rp259.000</td>' in body  # JHT employer 3.7 %
     assert "PT Sinar Abadi" in body
     assert 'href="?tahun=2024"' in body
     assert 'href="?tahun=2026"' in body

@@ -185,7 +185,7 @@ def test_statement_keeps_every_required_part() -> None:
         "Kantor Cabang Jakarta Salemba",
         "Saldo awal 1 Januari 2025: Rp42.345.678",
         "Januari 2025",
-        "15-01-2025",
+        "15 Januari 2025",  # posting dates with the month's name, like every date the portal shows
         "Upah dilaporkan",
         "Rp7.250.000",
         "JHT pemberi kerja 3,7%",

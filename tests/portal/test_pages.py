@@ -78,6 +78,10 @@ def test_unknown_page_is_a_helpful_404(client: Client) -> None:
     html = response.content.decode()
     assert "Halaman tidak ditemukan" in html
     assert 'href="/"' in html
+    # Navigation, not a dead end: the wordmark and the pages people usually look for.
+    assert 'class="ds-wordmark brand"' in html
+    for path in ("/peserta/", "/klaim/cek-kelayakan/", "/simulasi/", "/layanan/"):
+        assert f'href="{path}"' in html
 
 
 def test_login_page_renders_an_accessible_form(client: Client) -> None:
