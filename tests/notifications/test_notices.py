@@ -21,7 +21,10 @@ def test_a_notice_commits_with_the_change_that_caused_it(
     db: None, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     enqueued: list[int] = []
-    monkeypatch.setattr(send_outbox, "delay", enqueued.append)
+    # apply_async: `delay_on_commit` sends through it after the commit.
+    monkeypatch.setattr(
+        send_outbox, "apply_async", lambda args=(), kwargs=None, **options: enqueued.append(args[0])
+    )
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         [pk] = publish(SMS)
         assert Outbox.objects.filter(pk=pk).exists()  # written now, inside the transaction

@@ -30,9 +30,14 @@ def _terminate_pooled_backends() -> int:
 
 
 def _fill_pool(size: int) -> None:
+    # A fresh pool: connections an earlier test in this worker left checked out (a thread that never
+    # closed its connection) would otherwise count against max_size and starve the refill.
+    connection.close()
+    connection.close_pool()
+    connection.ensure_connection()  # Django opens the new pool on the first connection
+    connection.close()
     pool = connection.pool
     assert pool is not None, "DATABASES must use psycopg's pool"
-    connection.close()  # Django's own connection goes back to the pool too
     held = [pool.getconn() for _ in range(size)]
     for conn in held:
         pool.putconn(conn)

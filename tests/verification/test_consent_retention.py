@@ -168,7 +168,10 @@ def test_the_hourly_beat_task_sweeps_images_and_requeues_face_matches(
     assert entry["task"] == "verification.tasks.sweep_verification"
     assert app.tasks[entry["task"]].name == tasks.sweep_verification.name
     queued: list[str] = []
-    monkeypatch.setattr(tasks.run_face_match, "delay", queued.append)
+    # apply_async: both `delay` (the sweep) and `delay_on_commit` (the request) send through it.
+    monkeypatch.setattr(
+        tasks.run_face_match, "apply_async", lambda args=(), kwargs=None, **options: queued.append(args[0])
+    )
     item = make_request(face_match=True)
     assert queued == [str(item.pk)]  # queued after the commit of the request
     queued.clear()
