@@ -1,7 +1,8 @@
 """Pages of BPU self-registration (public) and of the declared-income change (participant).
 
-Registration is two steps: the form (rate-limited per client IP, per NIK and per email; each accepted
-submission queues a code by email in the notification outbox), then the code with the new password.
+Registration is two steps: the form (rate-limited per client, per (NIK, client) and per (email,
+client) under a ceiling per NIK and per email, accounts.quotas; each accepted submission queues a code
+by email in the notification outbox), then the code with the new password.
 The code page is account activation's (`accounts.code_page`): where the code went, attempts left, the
 cool-down before a new code, a new code by email or SMS (same rate limits as the form, plus per phone).
 The pending registration's id lives only in the session, never in the URL; the NIK is never in a URL
@@ -29,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.code_page import RESEND_ERRORS, code_page_status
 from accounts.codes import code_ttl_seconds
 from accounts.forms import ResendCodeForm
-from accounts.ratelimit import client_ip, ratelimit_hit
+from accounts.quotas import quota_hit
 from contributions.declarations import (
     DeclarationError,
     bpu_declaration_change,
@@ -55,25 +56,21 @@ _HOUR = 60 * 60
 
 
 def _allowed(request: HttpRequest, *, index: str, email: str) -> bool:
-    """Count one code sending against the client IP, the NIK (by its blind index) and the email."""
-    ip = client_ip(request)
+    """Count one code sending for the NIK (by its blind index) and for the email, each per client, per
+    (subject, client) and under a high per-subject ceiling (accounts.quotas): a stranger typing the
+    owner's NIK or email uses up only the stranger's quota, never the owner's."""
     email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
-    checks = [
-        ratelimit_hit(
-            key=f"bpu-register:ip:{ip}", limit=settings.ACTIVATION_RATE_PER_IP, window_seconds=_HOUR
-        ),
-        ratelimit_hit(
-            key=f"bpu-register:nik:{index}",
-            limit=settings.ACTIVATION_RATE_PER_KPJ,
-            window_seconds=_HOUR,
-        ),
-        ratelimit_hit(
-            key=f"bpu-register:email:{email_key}",
-            limit=settings.ACTIVATION_RATE_PER_KPJ,
-            window_seconds=_HOUR,
-        ),
-    ]
-    return all(checks)
+    return all(
+        quota_hit(
+            request=request,
+            scope=f"bpu-register:{kind}",
+            subject=subject,
+            per_client=settings.ACTIVATION_RATE_PER_IP,
+            per_subject_client=settings.ACTIVATION_RATE_PER_KPJ,
+            ceiling=settings.ACTIVATION_RATE_PER_KPJ_CEILING,
+        )
+        for kind, subject in (("nik", index), ("email", email_key))
+    )
 
 
 def _language() -> str:

@@ -23,6 +23,7 @@ from unfold.paginator import InfinitePaginator
 
 from accounts.roles import branch_scope_q, sees_all_branches
 from backoffice import claim_review
+from backoffice.admin.nik_search import url_term_refused
 from claims.models import OPEN_STATUSES, Claim, ClaimCheck, ClaimStatus
 from participants.models import Branch
 from portal.templatetags.portal import rupiah
@@ -230,6 +231,12 @@ class ClaimAdmin(ModelAdmin):
     # --- Pages --------------------------------------------------------------------------------------
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        # The queue searches by KPJ or claim ID only; a NIK typed into its GET search box is dropped
+        # from the URL (and so from every link on the page) like the participant list does.
+        if not _is_claim_id(request.GET.get("q", "")):
+            refused = url_term_refused(request)
+            if refused is not None:
+                return refused
         counts = dict(self.get_queryset(request).values_list("status").annotate(n=Count("*")).order_by())
         status_counts = [
             (s.value, s.label, counts.get(s.value, 0)) for s in ClaimStatus if s != ClaimStatus.DRAFT
@@ -272,3 +279,11 @@ class ClaimAdmin(ModelAdmin):
 
     def action_view(self, request: HttpRequest, claim_pk: int, action: str) -> HttpResponse:
         return claim_review.action(self, request, claim_pk, action)
+
+
+def _is_claim_id(term: str) -> bool:
+    try:
+        uuid.UUID(term.strip())
+    except ValueError:
+        return False
+    return True

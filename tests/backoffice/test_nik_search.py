@@ -109,6 +109,19 @@ def test_a_nik_typed_into_the_address_bar_is_dropped_from_the_url(jkt: Any, revi
     _no_nik(person.nik, page)
 
 
+def test_a_nik_typed_into_the_claim_queue_search_is_dropped_from_the_url(jkt: Any, reviewer: Any) -> None:
+    person = person_in(jkt)
+    client = staff_client(reviewer)
+    queue = "/admin/claims/claim/"
+    response = client.get(queue, {"q": person.nik, "status": "submitted"})
+    assert response.status_code == 302
+    assert response.url == f"{queue}?status=submitted"
+    _no_nik(person.nik, client.get(response.url))
+    claim_id = "0b6f3c1e-8d2a-4e55-9a41-7c3d2e1f0a99"  # a claim ID keeps its digits in the URL
+    assert client.get(queue, {"q": claim_id}).status_code == 200
+    assert client.get(queue, {"q": person.kpj}).status_code == 200
+
+
 def test_the_search_needs_post_and_a_staff_member_who_may_see_participants(jkt: Any, reviewer: Any) -> None:
     assert staff_client(reviewer).get(SEARCH).status_code == 405
     response = Client().post(SEARCH, {"q": "3171010101900001"})

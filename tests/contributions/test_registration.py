@@ -288,6 +288,22 @@ def test_code_sending_is_rate_limited_per_nik(
     assert PendingBpuRegistration.objects.count() == 2
 
 
+def test_a_strangers_attempts_on_a_nik_do_not_use_up_the_owners_quota(
+    client: Client, nik: str, branch: Branch, settings: Any
+) -> None:
+    settings.ACTIVATION_RATE_PER_KPJ = 2
+    stranger = Client(REMOTE_ADDR="203.0.113.66")
+    for n in range(3):
+        stranger.post(REGISTER, form_data(nik, branch, email=f"x{n}@contoh.id"))
+    refused = stranger.post(REGISTER, form_data(nik, branch, email="x9@contoh.id"))
+    assert "Terlalu banyak permintaan kode" in refused.content.decode()
+    assert len(mail.outbox) == 2
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    assert owner.post(REGISTER, form_data(nik, branch, email="pemilik@contoh.id")).status_code == 302
+    assert len(mail.outbox) == 3
+    assert mail.outbox[-1].to == ["pemilik@contoh.id"]
+
+
 def test_code_sending_is_rate_limited_per_ip(client: Client, branch: Branch, settings: Any) -> None:
     settings.ACTIVATION_RATE_PER_IP = 3
     for serial in range(3):
