@@ -33,7 +33,7 @@ def test_resigned_worker_sees_jkp_jht_and_starts_the_jht_claim(page: Page, live_
     page.locator("[name=login]").fill("resign@contoh.id")
     page.locator("[name=password]").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Beranda peserta")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Halo, Rina Marlina")
 
     page.get_by_role("link", name="Terkena PHK?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Terkena PHK: hak Anda")
