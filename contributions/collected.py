@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contributions.billing import Bill
-from contributions.models import PARTNER_GATEWAY, Channel, Payment, PaymentEvent, PaymentMonth
+from contributions.models import PARTNER_GATEWAY, Channel, Payment, PaymentEvent
 from contributions.models import PaymentStatus as S
 from contributions.services import (
     APPLIED,
@@ -21,6 +21,7 @@ from contributions.services import (
     _open_payment,
     new_order_id,
     payment_apply_status,
+    payment_months_record,
 )
 from participants.models import Participant
 
@@ -54,21 +55,7 @@ def payment_record_collected(*, participant: Participant, bill: Bill, source: st
             amount_idr=bill.total_idr,
             expires_at=now + dt.timedelta(hours=settings.PAYMENT_EXPIRY_HOURS),
         )
-        PaymentMonth.objects.bulk_create(
-            PaymentMonth(
-                payment=payment,
-                participant=participant,
-                period=m.period,
-                income_idr=m.income_idr,
-                jkk_idr=m.jkk_idr,
-                jkm_idr=m.jkm_idr,
-                jht_idr=m.jht_idr,
-                discount_idr=m.discount_idr,
-                discount_code=m.discount_code,
-                discount_label=m.discount_label,
-            )
-            for m in bill.months
-        )
+        payment_months_record(payment=payment, participant=participant, bill=bill)
         PaymentEvent.objects.create(payment=payment, from_status="", to_status=S.NEW, source=source)
         outcome = payment_apply_status(
             payment_id=payment.pk, to_status=S.SETTLEMENT, source=source, reason=reason

@@ -88,6 +88,26 @@ def _same_selection(payment: Payment, *, months: int, channel: str) -> bool:
     return payment.months == months and payment.channel == channel
 
 
+def payment_months_record(*, payment: Payment, participant: Participant, bill: Bill) -> None:
+    """The months a new payment covers, as the bill priced them (income, shares, discount): one writer
+    for web payments and the ones partners collect (contributions.collected)."""
+    PaymentMonth.objects.bulk_create(
+        PaymentMonth(
+            payment=payment,
+            participant=participant,
+            period=m.period,
+            income_idr=m.income_idr,
+            jkk_idr=m.jkk_idr,
+            jkm_idr=m.jkm_idr,
+            jht_idr=m.jht_idr,
+            discount_idr=m.discount_idr,
+            discount_code=m.discount_code,
+            discount_label=m.discount_label,
+        )
+        for m in bill.months
+    )
+
+
 def payment_create(
     *,
     user: User,
@@ -146,21 +166,7 @@ def _payment_insert(
             amount_idr=bill.total_idr,
             expires_at=timezone.now() + dt.timedelta(hours=settings.PAYMENT_EXPIRY_HOURS),
         )
-        PaymentMonth.objects.bulk_create(
-            PaymentMonth(
-                payment=payment,
-                participant=participant,
-                period=m.period,
-                income_idr=m.income_idr,
-                jkk_idr=m.jkk_idr,
-                jkm_idr=m.jkm_idr,
-                jht_idr=m.jht_idr,
-                discount_idr=m.discount_idr,
-                discount_code=m.discount_code,
-                discount_label=m.discount_label,
-            )
-            for m in bill.months
-        )
+        payment_months_record(payment=payment, participant=participant, bill=bill)
         PaymentEvent.objects.create(
             payment=payment, from_status="", to_status=S.NEW, actor=user, source="participant"
         )
