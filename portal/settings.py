@@ -358,6 +358,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portal Peserta"
+# Accept the code of the adjacent 30-second step too (RFC 6238 section 5.2: at most one step of
+# network delay or clock drift): a code typed as its window closes is otherwise "Kode salah" on a
+# slow phone — and was, in the browser journey on a loaded machine. allauth still refuses reuse.
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Login throttling (accounts.lockout). Per (account, client): LOGIN_FREE_FAILURES wrong passwords,
